@@ -1,0 +1,279 @@
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
+import { bindIp, boolean, bytes, integer, member, remoteIp, uint32Data } from './arguments';
+import { ENetError, ErrorCode } from './errors';
+import { ENetPacketPeer, PeerOwner } from './ENetPacketPeer';
+import { addon, EventField, NativeConnection } from './native';
+
+/** Godot's `ENetConnection.EventType`. */
+export enum EventType {
+  EVENT_ERROR = -1,
+  EVENT_NONE = 0,
+  EVENT_CONNECT = 1,
+  EVENT_DISCONNECT = 2,
+  EVENT_RECEIVE = 3,
+}
+
+/** Godot's `ENetConnection.CompressionMode`. */
+export enum CompressionMode {
+  COMPRESS_NONE = 0,
+  COMPRESS_RANGE_CODER = 1,
+  COMPRESS_FASTLZ = 2,
+  COMPRESS_ZLIB = 3,
+  COMPRESS_ZSTD = 4,
+}
+
+/** Godot's `ENetConnection.HostStatistic`: the host counters `popStatistic` reads and resets. */
+export enum HostStatistic {
+  HOST_TOTAL_SENT_DATA = 0,
+  HOST_TOTAL_SENT_PACKETS = 1,
+  HOST_TOTAL_RECEIVED_DATA = 2,
+  HOST_TOTAL_RECEIVED_PACKETS = 3,
+}
+
+/** What `service()` returns: Godot's `[type, peer, data, channel]` as named fields. */
+export interface ENetEvent {
+  type: EventType;
+  /** The peer concerned; null for EVENT_NONE and EVENT_ERROR. */
+  peer: ENetPacketPeer | null;
+  /** CONNECT: the remote's connect data (0 on the connecting side); DISCONNECT: its data (0 on timeout). */
+  data: number;
+  /** RECEIVE: the channel the packet came on. */
+  channel: number;
+}
+
+const MAX_PEERS = 4095;
+const MAX_CHANNELS = 255;
+const UINT32_MAX = 0xffffffff;
+
+/**
+ * One ENet host, as Godot's `ENetConnection`: a UDP socket with up to 4095 peers.
+ * Inactive until `createHost` or `createHostBound` succeeds, and again after `destroy()`.
+ */
+export class ENetConnection implements PeerOwner {
+  static readonly EventType = EventType;
+  static readonly CompressionMode = CompressionMode;
+  static readonly HostStatistic = HostStatistic;
+
+  /** @internal */
+  readonly native: NativeConnection;
+  readonly #event = new Float64Array(EventField.Count);
+  /** Live peers by handle, in the order they appeared (Map keeps insertion order). */
+  readonly #peers = new Map<number, ENetPacketPeer>();
+
+  constructor() {
+    this.native = new addon.NativeConnection(this.#event);
+  }
+
+  /**
+   * Creates the host bound to `address` ('*' for every address) and `port` (0 for any free
+   * port). Throws ENetError: ERR_ALREADY_IN_USE when active, ERR_INVALID_PARAMETER for an
+   * argument outside Godot's ranges, ERR_CANT_CREATE when the socket cannot be bound.
+   */
+  createHostBound(address: string, port: number, maxPeers = 32, maxChannels = 0, inBandwidth = 0,
+    outBandwidth = 0): void {
+    this.#create(address, port, maxPeers, maxChannels, inBandwidth, outBandwidth);
+  }
+
+  /**
+   * Creates a host for outgoing connections. Unlike Godot, whose socket stays unbound until
+   * the first send, it binds a free port at once so `getLocalPort()` is known immediately.
+   */
+  createHost(maxPeers = 32, maxChannels = 0, inBandwidth = 0, outBandwidth = 0): void {
+    this.#create('*', 0, maxPeers, maxChannels, inBandwidth, outBandwidth);
+  }
+
+  #create(address: unknown, port: unknown, maxPeers: unknown, maxChannels: unknown, inBandwidth: unknown,
+    outBandwidth: unknown): void {
+    if (this.native.isActive()) throw new ENetError(ErrorCode.ERR_ALREADY_IN_USE, 'the host is already active');
+    const ip = bindIp(address);
+    integer('port', port, 0, 65535);
+    integer('maxPeers', maxPeers, 1, MAX_PEERS);
+    integer('maxChannels', maxChannels, 0, MAX_CHANNELS);
+    integer('inBandwidth', inBandwidth, 0, UINT32_MAX);
+    integer('outBandwidth', outBandwidth, 0, UINT32_MAX);
+    const failure = this.native.create(ip, port as number, maxPeers as number, maxChannels as number,
+      inBandwidth as number, outBandwidth as number);
+    if (failure !== undefined) throw new ENetError(ErrorCode.ERR_CANT_CREATE, failure);
+  }
+
+  /**
+   * Starts connecting to `address` (an IPv4 literal or 'localhost') on `port`, with `channels`
+   * channels (0 or less: 255) and 32-bit `data` that the remote receives with its CONNECT
+   * event. Returns the peer in STATE_CONNECTING, or null when every peer slot is taken.
+   * Unlike Godot, a host may hold several outgoing connections at once.
+   * Throws ERR_UNCONFIGURED when inactive, ERR_INVALID_PARAMETER for a bad port,
+   * ERR_CANT_RESOLVE for a host name (use `connectToHostAsync`).
+   */
+  connectToHost(address: string, port: number, channels = 0, data = 0): ENetPacketPeer | null {
+    this.#requireActive();
+    const ip = remoteIp(address);
+    integer('port', port, 1, 65535);
+    const channelCount = Math.min(Math.max(integer('channels', channels, -UINT32_MAX, UINT32_MAX), 0), MAX_CHANNELS);
+    const handle = this.native.connect(ip, port, channelCount, uint32Data('data', data));
+    return handle < 0 ? null : this.#adopt(handle);
+  }
+
+  /** `connectToHost` for any host name, resolved to IPv4 without blocking the event loop. */
+  async connectToHostAsync(address: string, port: number, channels = 0, data = 0): Promise<ENetPacketPeer | null> {
+    return this.connectToHost(await resolve(address), port, channels, data);
+  }
+
+  /**
+   * Runs ENet: sends what is queued, receives, and returns the first pending event. Waits up
+   * to `timeoutMs` for one, returning as soon as it arrives (Godot busy-waits the whole
+   * timeout); a timeout above 0 blocks the event loop meanwhile. Received packets are queued
+   * on their peer for `getPacket()`. Returns EVENT_ERROR when the host is inactive or the
+   * socket failed. Call it until EVENT_NONE to drain every event.
+   */
+  service(timeoutMs = 0): ENetEvent {
+    integer('timeout', timeoutMs, 0, UINT32_MAX);
+    const packet = this.native.service(timeoutMs);
+    const event = this.#event;
+    const type = event[EventField.Type] as EventType;
+    if (type <= EventType.EVENT_NONE) return { type, peer: null, data: 0, channel: 0 };
+
+    const handle = event[EventField.Peer];
+    const peer = this.#peers.get(handle) ?? this.#adopt(handle);
+    switch (type) {
+      case EventType.EVENT_CONNECT:
+        return { type, peer, data: event[EventField.Data], channel: 0 };
+      case EventType.EVENT_DISCONNECT:
+        this.#peers.delete(handle);
+        return { type, peer, data: event[EventField.Data], channel: 0 };
+      default:
+        peer.enqueue(packet as Buffer, event[EventField.Flags]);
+        return { type, peer, data: 0, channel: event[EventField.Channel] };
+    }
+  }
+
+  /** Sends every queued packet now, without receiving or producing events. */
+  flush(): void {
+    this.#requireActive();
+    this.native.flush();
+  }
+
+  /** Limits the host's bandwidth in bytes/s (0: unlimited); peers are told during throttling. */
+  bandwidthLimit(inBandwidth = 0, outBandwidth = 0): void {
+    this.#requireActive();
+    integer('inBandwidth', inBandwidth, 0, UINT32_MAX);
+    integer('outBandwidth', outBandwidth, 0, UINT32_MAX);
+    this.native.bandwidthLimit(inBandwidth, outBandwidth);
+  }
+
+  /** Caps the channel count of future incoming connections; 0 or above 255 means 255. */
+  channelLimit(limit: number): void {
+    this.#requireActive();
+    integer('channel limit', limit, 0, UINT32_MAX);
+    this.native.channelLimit(limit);
+  }
+
+  /**
+   * Queues `packet` to every connected peer on `channel`. Returns Godot's error number and
+   * never throws: ERR_INVALID_PARAMETER for a channel at or above `getMaxChannels()`, flags
+   * outside FLAG_RELIABLE | FLAG_UNSEQUENCED | FLAG_UNRELIABLE_FRAGMENT or a bad packet;
+   * ERR_UNCONFIGURED when inactive. Godot returns nothing here.
+   */
+  broadcast(channel: number, packet: Uint8Array, flags: number): ErrorCode {
+    return this.native.broadcast(channel, packet, flags);
+  }
+
+  /**
+   * Sets how datagrams are compressed; both ends must agree. NONE and RANGE_CODER are
+   * wire-compatible with stock ENet and Godot; FASTLZ, ZLIB and ZSTD are not available yet
+   * (ERR_UNAVAILABLE).
+   */
+  compress(mode: CompressionMode): void {
+    this.#requireActive();
+    member<CompressionMode>('compression mode', mode, CompressionMode);
+    const result = this.native.compress(mode);
+    if (result !== ErrorCode.OK) {
+      throw new ENetError(result, result === ErrorCode.ERR_UNAVAILABLE
+        ? `compression mode ${CompressionMode[mode]} is not available yet`
+        : `cannot set compression mode ${CompressionMode[mode]}`);
+    }
+  }
+
+  /**
+   * While true, peers that connect to this host are disconnected as soon as ENet accepts
+   * them and no CONNECT event is reported. (Godot only honours this on DTLS servers.)
+   */
+  refuseNewConnections(refuse: boolean): void {
+    this.#requireActive();
+    this.native.refuseNewConnections(boolean('refuse', refuse));
+  }
+
+  /** Returns a host counter and resets it to 0; 0 when inactive. */
+  popStatistic(statistic: HostStatistic): number {
+    member<HostStatistic>('statistic', statistic, HostStatistic);
+    return this.native.popStatistic(statistic);
+  }
+
+  /** The channel limit for incoming connections (255 unless set); 0 when inactive. */
+  getMaxChannels(): number {
+    return this.native.getMaxChannels();
+  }
+
+  /** The port the host's socket is bound to; 0 when inactive. */
+  getLocalPort(): number {
+    return this.native.getLocalPort();
+  }
+
+  /** The active peers, in the order they appeared (outgoing or connected incoming). */
+  getPeers(): ENetPacketPeer[] {
+    const peers: ENetPacketPeer[] = [];
+    for (const [handle, peer] of this.#peers) {
+      if (peer.isActive()) peers.push(peer);
+      else this.#peers.delete(handle);
+    }
+    return peers;
+  }
+
+  /**
+   * Sends one raw UDP datagram from the host's socket, outside ENet (NAT hole-punching).
+   * `address` is an IPv4 literal or 'localhost'. Throws ERR_UNCONFIGURED when inactive,
+   * ERR_INVALID_PARAMETER for a bad port or packet, FAILED when the socket refused it.
+   */
+  socketSend(address: string, port: number, packet: Uint8Array): void {
+    this.#requireActive();
+    const ip = remoteIp(address);
+    integer('port', port, 1, 65535);
+    const result = this.native.socketSend(ip, port, bytes('packet', packet));
+    if (result !== ErrorCode.OK) throw new ENetError(result, `could not send a datagram to ${ip}:${port}`);
+  }
+
+  /**
+   * Destroys the host. Every peer becomes inactive; nothing is sent, so remote peers only
+   * notice by timeout (as in Godot). Does nothing on an inactive host.
+   */
+  destroy(): void {
+    this.native.destroy();
+    this.#peers.clear();
+  }
+
+  /** @internal */
+  forget(peer: ENetPacketPeer): void {
+    this.#peers.delete(peer.handle);
+  }
+
+  #adopt(handle: number): ENetPacketPeer {
+    const peer = ENetPacketPeer.create(this, handle);
+    this.#peers.set(handle, peer);
+    return peer;
+  }
+
+  #requireActive(): void {
+    if (!this.native.isActive()) {
+      throw new ENetError(ErrorCode.ERR_UNCONFIGURED, "The ENetConnection instance isn't currently active.");
+    }
+  }
+}
+
+async function resolve(address: string): Promise<string> {
+  if (typeof address !== 'string' || isIP(address) !== 0 || address === 'localhost') return address;
+  try {
+    return (await lookup(address, { family: 4 })).address;
+  } catch (err) {
+    throw new ENetError(ErrorCode.ERR_CANT_RESOLVE, `cannot resolve '${address}': ${(err as Error).message}`);
+  }
+}

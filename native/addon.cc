@@ -1,0 +1,37 @@
+// Module entry: registers the native classes. Context-aware (Node-API), so it loads in
+// worker_threads; all state lives in the objects it creates.
+#include <napi.h>
+#include <enet/enet.h>
+#include <mbedtls/version.h>
+
+#include <string>
+
+#include "connection.h"
+
+namespace {
+
+std::string EnetVersion() {
+  ENetVersion version = enet_linked_version();
+  return std::to_string(ENET_VERSION_GET_MAJOR(version)) + "." + std::to_string(ENET_VERSION_GET_MINOR(version)) +
+         "." + std::to_string(ENET_VERSION_GET_PATCH(version));
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  enet_initialize();  // a no-op in our platform layer, kept for ENet's contract
+  exports.Set("NativeConnection", godot_enet::Connection::Define(env));
+
+  Napi::Object versions = Napi::Object::New(env);
+  versions.Set("enet", EnetVersion());
+  versions.Set("mbedtls", MBEDTLS_VERSION_STRING);
+  versions.Set("mbedtlsLinked", [] {
+    char linked[18];
+    mbedtls_version_get_string(linked);
+    return std::string(linked);
+  }());
+  exports.Set("versions", versions);
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(godot_enet, Init)

@@ -1,0 +1,108 @@
+// Native side of ENetConnection: owns one ENetHost and the table that makes peer handles safe.
+//
+// JavaScript never holds an ENetPeer pointer. A peer is named by a handle, a number that packs
+// the peer's slot in host->peers with a generation counter. Every binding of a slot to a JS
+// wrapper bumps the slot's generation, and so does every end of that binding (reset,
+// disconnect, timeout, host destroyed), so a stale handle can never reach a reused slot.
+#ifndef GODOT_ENET_CONNECTION_H
+#define GODOT_ENET_CONNECTION_H
+
+#include <napi.h>
+#include <enet/enet.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace godot_enet {
+
+// Godot's Error numbers used by the native side (the full enum lives in lib/errors.ts).
+enum GodotError : int32_t {
+  OK = 0,
+  FAILED = 1,
+  ERR_UNAVAILABLE = 2,
+  ERR_UNCONFIGURED = 3,
+  ERR_OUT_OF_MEMORY = 6,
+  ERR_INVALID_PARAMETER = 31,
+};
+
+// Layout of the Float64Array that service() fills (shared with lib/native.ts).
+enum EventField { EVENT_TYPE, EVENT_PEER, EVENT_DATA, EVENT_CHANNEL, EVENT_FLAGS, EVENT_FIELDS };
+
+// Godot's ENetConnection.EventType numbers.
+enum EventType { EVENT_ERROR = -1, EVENT_NONE = 0, EVENT_CONNECT = 1, EVENT_DISCONNECT = 2, EVENT_RECEIVE = 3 };
+
+constexpr uint32_t kFlagsAllowed = ENET_PACKET_FLAG_RELIABLE | ENET_PACKET_FLAG_UNSEQUENCED |
+                                   ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT;
+constexpr double kSlotSpan = 4096;  // ENET_PROTOCOL_MAXIMUM_PEER_ID + 1
+constexpr double kNoPeer = -1;
+
+class Connection : public Napi::ObjectWrap<Connection> {
+ public:
+  static Napi::Function Define(Napi::Env env);
+  explicit Connection(const Napi::CallbackInfo& info);
+  ~Connection() override;
+
+ private:
+  struct Slot {
+    uint32_t generation = 0;
+    uint32_t connectID = 0;
+    bool bound = false;
+  };
+
+  // connection.cc: the host.
+  Napi::Value Create(const Napi::CallbackInfo& info);
+  Napi::Value Destroy(const Napi::CallbackInfo& info);
+  Napi::Value IsActive(const Napi::CallbackInfo& info);
+  Napi::Value Connect(const Napi::CallbackInfo& info);
+  Napi::Value Service(const Napi::CallbackInfo& info);
+  Napi::Value Flush(const Napi::CallbackInfo& info);
+  Napi::Value BandwidthLimit(const Napi::CallbackInfo& info);
+  Napi::Value ChannelLimit(const Napi::CallbackInfo& info);
+  Napi::Value Broadcast(const Napi::CallbackInfo& info);
+  Napi::Value Compress(const Napi::CallbackInfo& info);
+  Napi::Value RefuseNewConnections(const Napi::CallbackInfo& info);
+  Napi::Value PopStatistic(const Napi::CallbackInfo& info);
+  Napi::Value GetMaxChannels(const Napi::CallbackInfo& info);
+  Napi::Value GetLocalPort(const Napi::CallbackInfo& info);
+  Napi::Value SocketSend(const Napi::CallbackInfo& info);
+
+  // packet_peer.cc: operations on one peer, addressed by handle.
+  Napi::Value PeerState(const Napi::CallbackInfo& info);
+  Napi::Value PeerSend(const Napi::CallbackInfo& info);
+  Napi::Value PeerStatistic(const Napi::CallbackInfo& info);
+  Napi::Value PeerTimeout(const Napi::CallbackInfo& info);
+  Napi::Value PeerThrottleConfigure(const Napi::CallbackInfo& info);
+  Napi::Value PeerPing(const Napi::CallbackInfo& info);
+  Napi::Value PeerPingInterval(const Napi::CallbackInfo& info);
+  Napi::Value PeerDisconnect(const Napi::CallbackInfo& info);
+  Napi::Value PeerReset(const Napi::CallbackInfo& info);
+  Napi::Value PeerRemoteAddress(const Napi::CallbackInfo& info);
+  Napi::Value PeerRemotePort(const Napi::CallbackInfo& info);
+  Napi::Value PeerChannels(const Napi::CallbackInfo& info);
+
+  // Slot table.
+  double Bind(ENetPeer* peer);
+  void Unbind(size_t slot);
+  double HandleOf(ENetPeer* peer) const;
+  ENetPeer* Resolve(const Napi::Value& handle);
+  void DestroyHost();
+
+  int ServiceSkippingRefused(uint32_t timeout, ENetEvent* event);
+  void WriteEvent(EventType type, double peer, uint32_t data, uint32_t channel, uint32_t flags);
+
+  ENetHost* host_ = nullptr;
+  std::vector<Slot> slots_;
+  bool refusing_ = false;
+  Napi::Reference<Napi::Float64Array> eventRef_;
+  double* event_ = nullptr;
+};
+
+// Argument helpers shared by connection.cc and packet_peer.cc. They never throw: a value of the
+// wrong type or out of range reports false, so callers can answer with Godot's error number.
+bool ToUint32(const Napi::Value& value, uint32_t max, uint32_t* out);
+bool ToBytes(const Napi::Value& value, const uint8_t** data, size_t* length);
+ENetPacket* NewPacket(const Napi::Value& bytes, const Napi::Value& flags, int32_t* error);
+
+}  // namespace godot_enet
+
+#endif

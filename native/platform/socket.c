@@ -1,0 +1,316 @@
+/*
+ * Non-blocking UDP sockets for ENet, in place of unix.c's.
+ *
+ * Differences from unix.c, each on purpose:
+ * - sockets are created non-blocking and close-on-exec;
+ * - a send error that concerns one destination (unreachable, refused, no buffer space)
+ *   drops that datagram instead of failing the whole host service, as Godot 4.4+ does;
+ * - enet_socket_wait really waits (poll), unlike Godot's busy-wait stub.
+ */
+#define ENET_BUILDING_LIB 1
+#include "platform/platform.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+static _Thread_local int last_error;
+
+int
+platform_last_error (void)
+{
+    return last_error;
+}
+
+void
+platform_describe_last_error (char * buffer, size_t length)
+{
+    if (last_error == 0)
+      snprintf (buffer, length, "unknown error");
+    else
+      snprintf (buffer, length, "%s", strerror (last_error));
+}
+
+static int
+fail (void)
+{
+    last_error = errno;
+    return -1;
+}
+
+static void
+to_sockaddr (const ENetAddress * address, struct sockaddr_in * sin)
+{
+    memset (sin, 0, sizeof (* sin));
+    sin -> sin_family = AF_INET;
+    sin -> sin_port = ENET_HOST_TO_NET_16 (address -> port);
+    sin -> sin_addr.s_addr = address -> host;
+}
+
+static void
+from_sockaddr (const struct sockaddr_in * sin, ENetAddress * address)
+{
+    address -> host = (enet_uint32) sin -> sin_addr.s_addr;
+    address -> port = ENET_NET_TO_HOST_16 (sin -> sin_port);
+}
+
+ENetSocket
+enet_socket_create (ENetSocketType type)
+{
+    int fd;
+    if (type != ENET_SOCKET_TYPE_DATAGRAM)
+    {
+        last_error = EPROTONOSUPPORT;
+        return ENET_SOCKET_NULL;
+    }
+#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
+    fd = socket (AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+#else
+    fd = socket (AF_INET, SOCK_DGRAM, 0);
+    if (fd >= 0)
+    {
+        fcntl (fd, F_SETFD, FD_CLOEXEC);
+        fcntl (fd, F_SETFL, O_NONBLOCK | fcntl (fd, F_GETFL));
+    }
+#endif
+    if (fd < 0)
+    {
+        fail ();
+        return ENET_SOCKET_NULL;
+    }
+    return fd;
+}
+
+int
+enet_socket_bind (ENetSocket socket, const ENetAddress * address)
+{
+    struct sockaddr_in sin;
+    if (address == NULL)
+    {
+        ENetAddress any = { ENET_HOST_ANY, 0 };
+        to_sockaddr (& any, & sin);
+    }
+    else
+      to_sockaddr (address, & sin);
+    return bind (socket, (struct sockaddr *) & sin, sizeof (sin)) == 0 ? 0 : fail ();
+}
+
+int
+enet_socket_get_address (ENetSocket socket, ENetAddress * address)
+{
+    struct sockaddr_in sin;
+    socklen_t length = sizeof (sin);
+    if (getsockname (socket, (struct sockaddr *) & sin, & length) != 0)
+      return fail ();
+    from_sockaddr (& sin, address);
+    return 0;
+}
+
+int
+enet_socket_listen (ENetSocket socket, int backlog)
+{
+    (void) socket; (void) backlog;
+    return -1;
+}
+
+ENetSocket
+enet_socket_accept (ENetSocket socket, ENetAddress * address)
+{
+    (void) socket; (void) address;
+    return ENET_SOCKET_NULL;
+}
+
+int
+enet_socket_connect (ENetSocket socket, const ENetAddress * address)
+{
+    struct sockaddr_in sin;
+    to_sockaddr (address, & sin);
+    return connect (socket, (struct sockaddr *) & sin, sizeof (sin)) == 0 ? 0 : fail ();
+}
+
+int
+enet_socket_shutdown (ENetSocket socket, ENetSocketShutdown how)
+{
+    return shutdown (socket, (int) how) == 0 ? 0 : fail ();
+}
+
+void
+enet_socket_destroy (ENetSocket socket)
+{
+    if (socket != ENET_SOCKET_NULL)
+      close (socket);
+}
+
+int
+enet_socket_set_option (ENetSocket socket, ENetSocketOption option, int value)
+{
+    int result;
+    switch (option)
+    {
+    case ENET_SOCKOPT_NONBLOCK:
+        result = fcntl (socket, F_SETFL, (value ? O_NONBLOCK : 0) | (fcntl (socket, F_GETFL) & ~O_NONBLOCK));
+        break;
+    case ENET_SOCKOPT_BROADCAST:
+        result = setsockopt (socket, SOL_SOCKET, SO_BROADCAST, & value, sizeof (int));
+        break;
+    case ENET_SOCKOPT_REUSEADDR:
+        result = setsockopt (socket, SOL_SOCKET, SO_REUSEADDR, & value, sizeof (int));
+        break;
+    case ENET_SOCKOPT_RCVBUF:
+        result = setsockopt (socket, SOL_SOCKET, SO_RCVBUF, & value, sizeof (int));
+        break;
+    case ENET_SOCKOPT_SNDBUF:
+        result = setsockopt (socket, SOL_SOCKET, SO_SNDBUF, & value, sizeof (int));
+        break;
+    case ENET_SOCKOPT_TTL:
+        result = setsockopt (socket, IPPROTO_IP, IP_TTL, & value, sizeof (int));
+        break;
+    case ENET_SOCKOPT_NODELAY:
+        /* A TCP option in unix.c; meaningless for UDP. */
+        return 0;
+    default:
+        /* Timeouts would make calls block: every socket here stays non-blocking. */
+        return -1;
+    }
+    return result == -1 ? fail () : 0;
+}
+
+int
+enet_socket_get_option (ENetSocket socket, ENetSocketOption option, int * value)
+{
+    socklen_t length = sizeof (int);
+    int result;
+    switch (option)
+    {
+    case ENET_SOCKOPT_ERROR:
+        result = getsockopt (socket, SOL_SOCKET, SO_ERROR, value, & length);
+        break;
+    case ENET_SOCKOPT_TTL:
+        result = getsockopt (socket, IPPROTO_IP, IP_TTL, value, & length);
+        break;
+    default:
+        return -1;
+    }
+    return result == -1 ? fail () : 0;
+}
+
+/* Errors that mean "this socket is unusable", as opposed to "this datagram was not sent". */
+static int
+is_socket_failure (int error)
+{
+    return error == EBADF || error == ENOTSOCK || error == EFAULT;
+}
+
+int
+enet_socket_send (ENetSocket socket, const ENetAddress * address, const ENetBuffer * buffers, size_t bufferCount)
+{
+    struct msghdr message;
+    struct sockaddr_in sin;
+    ssize_t sent;
+
+    memset (& message, 0, sizeof (message));
+    if (address != NULL)
+    {
+        to_sockaddr (address, & sin);
+        message.msg_name = & sin;
+        message.msg_namelen = sizeof (sin);
+    }
+    /* ENetBuffer has iovec's layout on POSIX (unix.h documents this). */
+    message.msg_iov = (struct iovec *) buffers;
+    message.msg_iovlen = bufferCount;
+
+    do
+      sent = sendmsg (socket, & message, 0);
+    while (sent == -1 && errno == EINTR);
+
+    if (sent >= 0)
+      return (int) sent;
+    if (errno == EWOULDBLOCK || errno == EAGAIN)
+      return 0;
+    last_error = errno;
+    /* Dropped: ENet resends reliable data and times the peer out if this goes on. */
+    return is_socket_failure (errno) ? -1 : 0;
+}
+
+int
+enet_socket_receive (ENetSocket socket, ENetAddress * address, ENetBuffer * buffers, size_t bufferCount)
+{
+    struct msghdr message;
+    struct sockaddr_in sin;
+    ssize_t received;
+
+    memset (& message, 0, sizeof (message));
+    message.msg_name = & sin;
+    message.msg_namelen = sizeof (sin);
+    message.msg_iov = (struct iovec *) buffers;
+    message.msg_iovlen = bufferCount;
+
+    do
+      received = recvmsg (socket, & message, 0);
+    while (received == -1 && errno == EINTR);
+
+    if (received == -1)
+    {
+        if (errno == EWOULDBLOCK || errno == EAGAIN)
+          return 0;
+        last_error = errno;
+        return is_socket_failure (errno) ? -1 : 0;
+    }
+    if (message.msg_flags & MSG_TRUNC)
+      return -2; /* larger than ENet's buffer: ENet skips it */
+    if (address != NULL && message.msg_namelen >= sizeof (struct sockaddr_in) && sin.sin_family == AF_INET)
+      from_sockaddr (& sin, address);
+    else if (address != NULL)
+      return 0; /* not an IPv4 source: ignore */
+    return (int) received;
+}
+
+int
+enet_socketset_select (ENetSocket maxSocket, ENetSocketSet * readSet, ENetSocketSet * writeSet, enet_uint32 timeout)
+{
+    struct timeval timeVal;
+    timeVal.tv_sec = timeout / 1000;
+    timeVal.tv_usec = (timeout % 1000) * 1000;
+    return select (maxSocket + 1, readSet, writeSet, NULL, & timeVal);
+}
+
+int
+enet_socket_wait (ENetSocket socket, enet_uint32 * condition, enet_uint32 timeout)
+{
+    struct pollfd pollSocket;
+    int result;
+
+    pollSocket.fd = socket;
+    pollSocket.events = 0;
+    pollSocket.revents = 0;
+    if (* condition & ENET_SOCKET_WAIT_SEND)
+      pollSocket.events |= POLLOUT;
+    if (* condition & ENET_SOCKET_WAIT_RECEIVE)
+      pollSocket.events |= POLLIN;
+
+    result = poll (& pollSocket, 1, (int) timeout);
+    if (result < 0)
+    {
+        if (errno == EINTR && (* condition & ENET_SOCKET_WAIT_INTERRUPT))
+        {
+            * condition = ENET_SOCKET_WAIT_INTERRUPT;
+            return 0;
+        }
+        return fail ();
+    }
+
+    * condition = ENET_SOCKET_WAIT_NONE;
+    if (result == 0)
+      return 0;
+    if (pollSocket.revents & POLLOUT)
+      * condition |= ENET_SOCKET_WAIT_SEND;
+    if (pollSocket.revents & (POLLIN | POLLERR))
+      * condition |= ENET_SOCKET_WAIT_RECEIVE;
+    return 0;
+}
