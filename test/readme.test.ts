@@ -1,0 +1,25 @@
+import { execFileSync } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { expect, it } from 'vitest';
+
+const root = resolve(__dirname, '..');
+
+async function freePort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((done) => socket.bind(0, '127.0.0.1', done));
+  const { port } = socket.address();
+  await new Promise<void>((done) => socket.close(done));
+  return port;
+}
+
+it("README's server and client example runs as pasted", async () => {
+  const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
+  const example = /## A server and a client\s+```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  expect(example).toBeDefined();
+  // The example uses port 7777; a free one keeps parallel runs apart.
+  const code = example!.replaceAll('7777', String(await freePort()));
+  const out = execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', timeout: 20_000 });
+  expect(out).toBe('joined with data 1234\ngot hello on channel 0\n');
+});
