@@ -5,6 +5,8 @@
       'sources': [
         'native/addon.cc',
         'native/connection.cc',
+        'native/connection_events.cc',
+        'native/event_pump.cc',
         'native/packet_peer.cc',
         'native/platform/address.c',
         'native/platform/socket.c',

@@ -1,4 +1,5 @@
 import { lookup } from 'node:dns/promises';
+import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
 import { bindIp, boolean, bytes, integer, member, remoteIp, uint32Data } from './arguments';
 import { ENetError, ErrorCode } from './errors';
@@ -42,6 +43,19 @@ export interface ENetEvent {
   channel: number;
 }
 
+/** Events of a started host (see `start()`). */
+export interface ENetConnectionEvents {
+  /** A peer connected; `data` is the remote's connect data (0 on the connecting side). */
+  connect: [peer: ENetPacketPeer, data: number];
+  /** A peer disconnected or timed out (`data` 0); it is inactive now. */
+  disconnect: [peer: ENetPacketPeer, data: number];
+  /** A packet arrived. In event-driven mode packets are not queued on the peer. */
+  receive: [peer: ENetPacketPeer, packet: Buffer, channel: number, flags: number];
+  /** The socket failed; the host has stopped. */
+  error: [error: ENetError];
+}
+
+const BATCH_EVENTS = 1024;
 const MAX_PEERS = 4095;
 const MAX_CHANNELS = 255;
 const UINT32_MAX = 0xffffffff;
@@ -50,7 +64,7 @@ const UINT32_MAX = 0xffffffff;
  * One ENet host, as Godot's `ENetConnection`: a UDP socket with up to 4095 peers.
  * Inactive until `createHost` or `createHostBound` succeeds, and again after `destroy()`.
  */
-export class ENetConnection implements PeerOwner {
+export class ENetConnection extends EventEmitter<ENetConnectionEvents> implements PeerOwner {
   static readonly EventType = EventType;
   static readonly CompressionMode = CompressionMode;
   static readonly HostStatistic = HostStatistic;
@@ -61,7 +75,13 @@ export class ENetConnection implements PeerOwner {
   /** Live peers by handle, in the order they appeared (Map keeps insertion order). */
   readonly #peers = new Map<number, ENetPacketPeer>();
 
+  #batch: Float64Array | undefined;
+  #started = false;
+  /** Events of a batch that a handler's stop() left undelivered; service() returns them first. */
+  #pending: ENetEvent[] = [];
+
   constructor() {
+    super();
     this.native = new addon.NativeConnection(this.#event);
   }
 
@@ -128,23 +148,15 @@ export class ENetConnection implements PeerOwner {
    */
   service(timeoutMs = 0): ENetEvent {
     integer('timeout', timeoutMs, 0, UINT32_MAX);
-    const packet = this.native.service(timeoutMs);
-    const event = this.#event;
-    const type = event[EventField.Type] as EventType;
-    if (type <= EventType.EVENT_NONE) return { type, peer: null, data: 0, channel: 0 };
-
-    const handle = event[EventField.Peer];
-    const peer = this.#peers.get(handle) ?? this.#adopt(handle);
-    switch (type) {
-      case EventType.EVENT_CONNECT:
-        return { type, peer, data: event[EventField.Data], channel: 0 };
-      case EventType.EVENT_DISCONNECT:
-        this.#peers.delete(handle);
-        return { type, peer, data: event[EventField.Data], channel: 0 };
-      default:
-        peer.enqueue(packet as Buffer, event[EventField.Flags]);
-        return { type, peer, data: 0, channel: event[EventField.Channel] };
+    if (this.#started) {
+      throw new ENetError(ErrorCode.ERR_BUSY, 'the host is event-driven: call stop() before service()');
     }
+    const pending = this.#pending.shift();
+    if (pending) return pending;
+    const packet = this.native.service(timeoutMs);
+    const type = this.#event[EventField.Type] as EventType;
+    if (type === EventType.EVENT_NONE) return { type, peer: null, data: 0, channel: 0 };
+    return this.#toEvent(type, this.#event, 0, packet);
   }
 
   /** Sends every queued packet now, without receiving or producing events. */
@@ -247,8 +259,114 @@ export class ENetConnection implements PeerOwner {
    * notice by timeout (as in Godot). Does nothing on an inactive host.
    */
   destroy(): void {
+    this.#started = false;
+    this.#pending = [];
     this.native.destroy();
     this.#peers.clear();
+  }
+
+  /**
+   * Makes the host event-driven: Node's event loop watches its socket, each wake-up drains every
+   * pending ENet event and emits 'connect', 'disconnect', 'receive' and 'error', and a timer runs
+   * ENet's own schedule (resends, pings, timeouts). Nothing polls and an idle host uses no CPU.
+   * Packets sent from JavaScript leave once per loop iteration (`flush()` sends them at once).
+   * While started, `service()` throws ERR_BUSY. A started host keeps the process alive, like
+   * a listening socket, unless `unref()` is called.
+   */
+  start(): this {
+    this.#requireActive();
+    if (this.#started) return this;
+    this.#batch ??= new Float64Array(BATCH_EVENTS * EventField.BatchCount);
+    const result = this.native.start(this.#onBatch, this.#batch);
+    if (result !== ErrorCode.OK) throw new ENetError(result, 'cannot watch the host socket on the event loop');
+    this.#started = true;
+    return this;
+  }
+
+  /**
+   * Returns the host to `service()` polling. Safe inside event handlers: events of the current
+   * batch that were not emitted yet are returned by the next `service()` calls.
+   */
+  stop(): this {
+    this.#started = false;
+    this.native.stop();
+    return this;
+  }
+
+  /** Whether the host is event-driven (`start()`). */
+  isStarted(): boolean {
+    return this.#started;
+  }
+
+  /** Lets the process exit while this host is started (like `socket.unref()`). */
+  unref(): this {
+    this.native.setRef(false);
+    return this;
+  }
+
+  /** Undoes `unref()`: a started host keeps the process alive again. */
+  ref(): this {
+    this.native.setRef(true);
+    return this;
+  }
+
+  readonly #onBatch = (count: number, small: ArrayBuffer | undefined, large: Buffer[] | undefined): void => {
+    const batch = this.#batch!;
+    let largeIndex = 0;
+    let failure: unknown;
+    for (let i = 0; i < count; i++) {
+      const at = i * EventField.BatchCount;
+      const type = batch[at + EventField.Type] as EventType;
+      let packet: Buffer | undefined;
+      if (type === EventType.EVENT_RECEIVE) {
+        const offset = batch[at + EventField.Offset];
+        packet = offset < 0 ? large![largeIndex++] : Buffer.from(small!, offset, batch[at + EventField.Length]);
+      }
+      if (!this.#started) {
+        // A handler stopped or destroyed the host: keep the rest for service(), unless destroyed.
+        if (this.native.isActive()) this.#pending.push(this.#toEvent(type, batch, at, packet));
+        continue;
+      }
+      try {
+        this.#emitEvent(type, batch, at, packet);
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+    // A throwing handler must not cost the other events of the batch; its error then surfaces
+    // the way an error thrown in any I/O callback does.
+    if (failure !== undefined) process.nextTick(() => { throw failure; });
+  };
+
+  #emitEvent(type: EventType, batch: Float64Array, at: number, packet: Buffer | undefined): void {
+    if (type === EventType.EVENT_ERROR) {
+      this.#started = false;
+      this.emit('error', new ENetError(ErrorCode.ERR_CONNECTION_ERROR, 'the host socket failed; the host has stopped'));
+      return;
+    }
+    const handle = batch[at + EventField.Peer];
+    const peer = this.#peers.get(handle) ?? this.#adopt(handle);
+    switch (type) {
+      case EventType.EVENT_CONNECT:
+        this.emit('connect', peer, batch[at + EventField.Data]);
+        break;
+      case EventType.EVENT_DISCONNECT:
+        this.#peers.delete(handle);
+        this.emit('disconnect', peer, batch[at + EventField.Data]);
+        break;
+      default:
+        this.emit('receive', peer, packet!, batch[at + EventField.Channel], batch[at + EventField.Flags]);
+    }
+  }
+
+  /** The `service()` form of a batch event, with a received packet queued on its peer. */
+  #toEvent(type: EventType, batch: Float64Array, at: number, packet: Buffer | undefined): ENetEvent {
+    if (type === EventType.EVENT_ERROR) return { type, peer: null, data: 0, channel: 0 };
+    const handle = batch[at + EventField.Peer];
+    const peer = this.#peers.get(handle) ?? this.#adopt(handle);
+    if (type === EventType.EVENT_DISCONNECT) this.#peers.delete(handle);
+    if (type === EventType.EVENT_RECEIVE) peer.enqueue(packet!, batch[at + EventField.Flags]);
+    return { type, peer, data: batch[at + EventField.Data], channel: batch[at + EventField.Channel] };
   }
 
   /** @internal */

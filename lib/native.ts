@@ -1,7 +1,10 @@
 import * as path from 'node:path';
 import nodeGypBuild = require('node-gyp-build');
 
-/** Fields of the Float64Array that `NativeConnection.service` fills (native/connection.h). */
+/**
+ * Fields of one event in the Float64Arrays the addon fills (native/connection.h): `service`
+ * writes `Count` fields, the event pump `BatchCount` per event of a batch.
+ */
 export const enum EventField {
   Type = 0,
   Peer = 1,
@@ -9,7 +12,15 @@ export const enum EventField {
   Channel = 3,
   Flags = 4,
   Count = 5,
+  /** Where the packet is in the batch's small-packet ArrayBuffer, or -1: next large packet. */
+  Offset = 5,
+  Length = 6,
+  BatchCount = 7,
 }
+
+/** Receives one batch of events from a started host. */
+export type BatchListener = (count: number, smallPackets: ArrayBuffer | undefined,
+  largePackets: Buffer[] | undefined) => void;
 
 /** Kinds of `peerDisconnect` (native/packet_peer.cc). */
 export const enum DisconnectKind {
@@ -39,6 +50,9 @@ export interface NativeConnection {
   getMaxChannels(): number;
   getLocalPort(): number;
   socketSend(ip: string, port: number, packet: Uint8Array): number;
+  start(onEvents: BatchListener, batchView: Float64Array): number;
+  stop(): void;
+  setRef(ref: boolean): void;
 
   peerState(peer: number): number;
   peerSend(peer: number, channel: unknown, packet: unknown, flags: unknown): number;

@@ -62,6 +62,9 @@ Napi::Function Connection::Define(Napi::Env env) {
     InstanceMethod<&Connection::GetMaxChannels>("getMaxChannels"),
     InstanceMethod<&Connection::GetLocalPort>("getLocalPort"),
     InstanceMethod<&Connection::SocketSend>("socketSend"),
+    InstanceMethod<&Connection::Start>("start"),
+    InstanceMethod<&Connection::Stop>("stop"),
+    InstanceMethod<&Connection::SetRef>("setRef"),
     InstanceMethod<&Connection::PeerState>("peerState"),
     InstanceMethod<&Connection::PeerSend>("peerSend"),
     InstanceMethod<&Connection::PeerStatistic>("peerStatistic"),
@@ -94,6 +97,7 @@ Connection::~Connection() { DestroyHost(); }
 
 void Connection::DestroyHost() {
   if (host_ == nullptr) return;
+  StopPump();
   for (size_t slot = 0; slot < slots_.size(); ++slot) {
     if (slots_[slot].bound) Unbind(slot);
   }
@@ -195,15 +199,17 @@ Napi::Value Connection::Connect(const Napi::CallbackInfo& info) {
   address.port = static_cast<enet_uint16>(port);
   size_t channelCount = channels == 0 ? static_cast<size_t>(ENET_PROTOCOL_MAXIMUM_CHANNEL_COUNT) : channels;
   ENetPeer* peer = enet_host_connect(host_, &address, channelCount, data);
-  return Napi::Number::New(env, peer == nullptr ? kNoPeer : Bind(peer));
+  if (peer == nullptr) return Napi::Number::New(env, kNoPeer);
+  Touched();
+  return Napi::Number::New(env, Bind(peer));
 }
 
-void Connection::WriteEvent(EventType type, double peer, uint32_t data, uint32_t channel, uint32_t flags) {
-  event_[EVENT_TYPE] = type;
-  event_[EVENT_PEER] = peer;
-  event_[EVENT_DATA] = data;
-  event_[EVENT_CHANNEL] = channel;
-  event_[EVENT_FLAGS] = flags;
+void Connection::WriteEvent(double* out, const EventRecord& record) {
+  out[EVENT_TYPE] = record.type;
+  out[EVENT_PEER] = record.peer;
+  out[EVENT_DATA] = record.data;
+  out[EVENT_CHANNEL] = record.channel;
+  out[EVENT_FLAGS] = record.flags;
 }
 
 // enet_host_service, except that while refusing, new incoming peers are disconnected at once
@@ -221,19 +227,16 @@ int Connection::ServiceSkippingRefused(uint32_t timeout, ENetEvent* event) {
   }
 }
 
-// service(timeoutMs): fills the event view; returns the packet for a RECEIVE event.
-Napi::Value Connection::Service(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  uint32_t timeout = 0;
-  if (host_ == nullptr || (info.Length() > 0 && !ToUint32(info[0], UINT32_MAX, &timeout))) {
-    WriteEvent(EVENT_ERROR, kNoPeer, 0, 0, 0);
-    return env.Undefined();
-  }
+// Runs ENet for up to `timeout` ms and translates its first event into handle terms, binding
+// newly connected peers and ending the binding of disconnected ones. Returns 1 for an event,
+// 0 for none, -1 when the socket failed (record is EVENT_ERROR).
+int Connection::NextEvent(uint32_t timeout, EventRecord* record) {
+  *record = EventRecord{EVENT_NONE, kNoPeer, 0, 0, 0, nullptr};
   ENetEvent event;
   int result = ServiceSkippingRefused(timeout, &event);
   if (result <= 0) {
-    WriteEvent(result < 0 ? EVENT_ERROR : EVENT_NONE, kNoPeer, 0, 0, 0);
-    return env.Undefined();
+    if (result < 0) record->type = EVENT_ERROR;
+    return result;
   }
 
   ENetPeer* peer = event.peer;
@@ -241,37 +244,54 @@ Napi::Value Connection::Service(const Napi::CallbackInfo& info) {
   switch (event.type) {
     case ENET_EVENT_TYPE_CONNECT: {
       Slot& entry = slots_[slot];
-      double handle = entry.bound && entry.connectID == peer->connectID ? HandleOf(peer) : Bind(peer);
-      WriteEvent(EVENT_CONNECT, handle, event.data, 0, 0);
-      return env.Undefined();
+      record->type = EVENT_CONNECT;
+      record->peer = entry.bound && entry.connectID == peer->connectID ? HandleOf(peer) : Bind(peer);
+      record->data = event.data;
+      break;
     }
-    case ENET_EVENT_TYPE_DISCONNECT: {
-      double handle = HandleOf(peer);
-      if (handle == kNoPeer) {
-        WriteEvent(EVENT_ERROR, kNoPeer, 0, 0, 0);  // as Godot: a peer without wrapper is an error
+    case ENET_EVENT_TYPE_DISCONNECT:
+      record->peer = HandleOf(peer);
+      if (record->peer == kNoPeer) {
+        record->type = EVENT_ERROR;  // as Godot: a peer without wrapper is an error
       } else {
-        WriteEvent(EVENT_DISCONNECT, handle, event.data, 0, 0);
+        record->type = EVENT_DISCONNECT;
+        record->data = event.data;
         Unbind(slot);
       }
-      return env.Undefined();
-    }
-    case ENET_EVENT_TYPE_RECEIVE: {
-      double handle = HandleOf(peer);
-      ENetPacket* packet = event.packet;
-      if (handle == kNoPeer) {
-        enet_packet_destroy(packet);
-        WriteEvent(EVENT_ERROR, kNoPeer, 0, 0, 0);
-        return env.Undefined();
+      break;
+    case ENET_EVENT_TYPE_RECEIVE:
+      record->peer = HandleOf(peer);
+      if (record->peer == kNoPeer) {
+        enet_packet_destroy(event.packet);
+        record->type = EVENT_ERROR;
+      } else {
+        record->type = EVENT_RECEIVE;
+        record->channel = event.channelID;
+        record->flags = event.packet->flags & kFlagsAllowed;
+        record->packet = event.packet;
       }
-      WriteEvent(EVENT_RECEIVE, handle, 0, event.channelID, packet->flags & kFlagsAllowed);
-      Napi::Buffer<uint8_t> bytes = Napi::Buffer<uint8_t>::Copy(env, packet->data, packet->dataLength);
-      enet_packet_destroy(packet);
-      return bytes;
-    }
+      break;
     default:
-      WriteEvent(EVENT_NONE, kNoPeer, 0, 0, 0);
-      return env.Undefined();
+      break;
   }
+  return 1;
+}
+
+// service(timeoutMs): fills the event view; returns the packet for a RECEIVE event.
+Napi::Value Connection::Service(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  uint32_t timeout = 0;
+  EventRecord record{EVENT_ERROR, kNoPeer, 0, 0, 0, nullptr};
+  if (host_ == nullptr || pump_ != nullptr || (info.Length() > 0 && !ToUint32(info[0], UINT32_MAX, &timeout))) {
+    WriteEvent(event_, record);
+    return env.Undefined();
+  }
+  NextEvent(timeout, &record);
+  WriteEvent(event_, record);
+  if (record.packet == nullptr) return env.Undefined();
+  Napi::Buffer<uint8_t> bytes = Napi::Buffer<uint8_t>::Copy(env, record.packet->data, record.packet->dataLength);
+  enet_packet_destroy(record.packet);
+  return bytes;
 }
 
 Napi::Value Connection::Flush(const Napi::CallbackInfo& info) {
@@ -286,6 +306,7 @@ Napi::Value Connection::BandwidthLimit(const Napi::CallbackInfo& info) {
     return Napi::Number::New(info.Env(), ERR_INVALID_PARAMETER);
   }
   enet_host_bandwidth_limit(host_, in, out);
+  Touched();
   return Napi::Number::New(info.Env(), OK);
 }
 
@@ -309,6 +330,7 @@ Napi::Value Connection::Broadcast(const Napi::CallbackInfo& info) {
   ENetPacket* packet = NewPacket(info[1], info[2], &error);
   if (packet == nullptr) return Napi::Number::New(env, error);
   enet_host_broadcast(host_, static_cast<enet_uint8>(channel), packet);  // frees an unsent packet
+  Touched();
   return Napi::Number::New(env, OK);
 }
 

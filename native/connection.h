@@ -11,6 +11,7 @@
 #include <enet/enet.h>
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 namespace godot_enet {
@@ -25,8 +26,12 @@ enum GodotError : int32_t {
   ERR_INVALID_PARAMETER = 31,
 };
 
-// Layout of the Float64Array that service() fills (shared with lib/native.ts).
-enum EventField { EVENT_TYPE, EVENT_PEER, EVENT_DATA, EVENT_CHANNEL, EVENT_FLAGS, EVENT_FIELDS };
+// Layout of one event in the Float64Arrays that service() and the event pump fill (shared
+// with lib/native.ts). Packet offset and length are used by batches only.
+enum EventField {
+  EVENT_TYPE, EVENT_PEER, EVENT_DATA, EVENT_CHANNEL, EVENT_FLAGS, EVENT_FIELDS,
+  EVENT_OFFSET = EVENT_FIELDS, EVENT_LENGTH, BATCH_FIELDS
+};
 
 // Godot's ENetConnection.EventType numbers.
 enum EventType { EVENT_ERROR = -1, EVENT_NONE = 0, EVENT_CONNECT = 1, EVENT_DISCONNECT = 2, EVENT_RECEIVE = 3 };
@@ -36,13 +41,30 @@ constexpr uint32_t kFlagsAllowed = ENET_PACKET_FLAG_RELIABLE | ENET_PACKET_FLAG_
 constexpr double kSlotSpan = 4096;  // ENET_PROTOCOL_MAXIMUM_PEER_ID + 1
 constexpr double kNoPeer = -1;
 
+class EventPump;
+
 class Connection : public Napi::ObjectWrap<Connection> {
  public:
   static Napi::Function Define(Napi::Env env);
   explicit Connection(const Napi::CallbackInfo& info);
   ~Connection() override;
 
+  // Called by the event pump (event_pump.cc, connection_events.cc).
+  void Pump(bool socketFailed);
+  void FlushAndSchedule();
+  void DetachPump();
+
  private:
+  // One translated ENet event; a RECEIVE record owns its packet until delivered.
+  struct EventRecord {
+    EventType type;
+    double peer;
+    uint32_t data;
+    uint32_t channel;
+    uint32_t flags;
+    ENetPacket* packet;
+  };
+
   struct Slot {
     uint32_t generation = 0;
     uint32_t connectID = 0;
@@ -66,6 +88,15 @@ class Connection : public Napi::ObjectWrap<Connection> {
   Napi::Value GetLocalPort(const Napi::CallbackInfo& info);
   Napi::Value SocketSend(const Napi::CallbackInfo& info);
 
+  // connection_events.cc: event-driven mode.
+  Napi::Value Start(const Napi::CallbackInfo& info);
+  Napi::Value Stop(const Napi::CallbackInfo& info);
+  Napi::Value SetRef(const Napi::CallbackInfo& info);
+  void StopPump();
+  void Deliver(Napi::Env env, std::vector<EventRecord>& records);
+  uint32_t NextServiceDelay() const;
+  void Touched();
+
   // packet_peer.cc: operations on one peer, addressed by handle.
   Napi::Value PeerState(const Napi::CallbackInfo& info);
   Napi::Value PeerSend(const Napi::CallbackInfo& info);
@@ -88,13 +119,25 @@ class Connection : public Napi::ObjectWrap<Connection> {
   void DestroyHost();
 
   int ServiceSkippingRefused(uint32_t timeout, ENetEvent* event);
-  void WriteEvent(EventType type, double peer, uint32_t data, uint32_t channel, uint32_t flags);
+  int NextEvent(uint32_t timeout, EventRecord* record);
+  static void WriteEvent(double* out, const EventRecord& record);
 
   ENetHost* host_ = nullptr;
   std::vector<Slot> slots_;
   bool refusing_ = false;
   Napi::Reference<Napi::Float64Array> eventRef_;
   double* event_ = nullptr;
+
+  // Event-driven mode.
+  EventPump* pump_ = nullptr;
+  bool ref_ = true;
+  Napi::FunctionReference onEvents_;
+  Napi::Reference<Napi::Float64Array> batchRef_;
+  double* batch_ = nullptr;
+  size_t batchCapacity_ = 0;
+  Napi::ObjectReference self_;  // a started host stays alive, like a listening socket
+  std::unique_ptr<Napi::AsyncContext> asyncContext_;
+  std::vector<EventRecord> records_;
 };
 
 // Argument helpers shared by connection.cc and packet_peer.cc. They never throw: a value of the

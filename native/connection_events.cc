@@ -1,0 +1,210 @@
+// ENetConnection's event-driven mode: the host runs from Node's event loop (event_pump.h) and
+// every wake-up drains all pending ENet events into batches, one JavaScript call per batch.
+#include "connection.h"
+
+#include "event_pump.h"
+
+#include <enet/time.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace godot_enet {
+
+namespace {
+
+// Packets at least this large are handed to JavaScript without a copy (the Buffer owns the
+// ENet packet); smaller ones are copied into one ArrayBuffer per batch.
+constexpr size_t kZeroCopyBytes = 16 * 1024;
+// A flood must not starve the loop: after this many full batches the wake-up ends, and the
+// still-readable socket wakes the loop again at once.
+constexpr int kMaxBatchesPerWake = 16;
+
+void DestroyPacket(napi_env /*env*/, void* /*data*/, void* packet) {
+  enet_packet_destroy(static_cast<ENetPacket*>(packet));
+}
+
+// A Buffer that owns `packet`, or a copy where the runtime forbids external buffers.
+Napi::Value PacketBuffer(Napi::Env env, ENetPacket* packet) {
+  napi_value buffer;
+  napi_status status = napi_create_external_buffer(env, packet->dataLength, packet->data, DestroyPacket, packet,
+                                                   &buffer);
+  if (status == napi_ok) return Napi::Value(env, buffer);
+  Napi::Value copy = Napi::Buffer<uint8_t>::Copy(env, packet->data, packet->dataLength);
+  enet_packet_destroy(packet);
+  return copy;
+}
+
+}  // namespace
+
+// start(onEvents(count, smallPackets?, largePackets?), batchView: Float64Array): error number.
+Napi::Value Connection::Start(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (host_ == nullptr) return Napi::Number::New(env, ERR_UNCONFIGURED);
+  if (pump_ != nullptr) return Napi::Number::New(env, OK);
+  if (info.Length() < 2 || !info[0].IsFunction() || !info[1].IsTypedArray() ||
+      info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
+      info[1].As<Napi::Float64Array>().ElementLength() < BATCH_FIELDS) {
+    return Napi::Number::New(env, ERR_INVALID_PARAMETER);
+  }
+  pump_ = EventPump::Start(env, this, host_->socket, ref_);
+  if (pump_ == nullptr) return Napi::Number::New(env, FAILED);
+
+  Napi::Float64Array view = info[1].As<Napi::Float64Array>();
+  onEvents_ = Napi::Persistent(info[0].As<Napi::Function>());
+  batchRef_ = Napi::Persistent(view);
+  batch_ = view.Data();
+  batchCapacity_ = view.ElementLength() / BATCH_FIELDS;
+  self_ = Napi::Persistent(Value());
+  if (!asyncContext_) asyncContext_ = std::make_unique<Napi::AsyncContext>(env, "ENetConnection", Value());
+  pump_->ScheduleIn(0);  // events ENet queued before start() are delivered at once
+  return Napi::Number::New(env, OK);
+}
+
+Napi::Value Connection::Stop(const Napi::CallbackInfo& info) {
+  StopPump();
+  return info.Env().Undefined();
+}
+
+// setRef(ref): whether a started host keeps the event loop alive.
+Napi::Value Connection::SetRef(const Napi::CallbackInfo& info) {
+  ref_ = info.Length() > 0 && info[0].ToBoolean().Value();
+  if (pump_ != nullptr) pump_->SetRef(ref_);
+  return info.Env().Undefined();
+}
+
+void Connection::StopPump() {
+  if (pump_ == nullptr) return;
+  if (host_ != nullptr) enet_host_flush(host_);  // what JavaScript queued still goes out
+  pump_->Close();
+  DetachPump();
+}
+
+void Connection::DetachPump() {
+  pump_ = nullptr;
+  onEvents_.Reset();
+  batchRef_.Reset();
+  batch_ = nullptr;
+  self_.Reset();
+}
+
+void Connection::Touched() {
+  if (pump_ != nullptr) pump_->RequestFlush();
+}
+
+void Connection::FlushAndSchedule() {
+  if (host_ == nullptr || pump_ == nullptr) return;
+  enet_host_flush(host_);
+  pump_->ScheduleIn(NextServiceDelay());
+}
+
+// Milliseconds until ENet has time-driven work: a reliable command's resend deadline (which
+// also drives connects and timeouts), a connected peer's ping, the bandwidth throttle.
+// UINT32_MAX when nothing is due: an idle host with no peers costs no CPU.
+uint32_t Connection::NextServiceDelay() const {
+  if (!enet_list_empty(&host_->dispatchQueue)) return 0;
+  const enet_uint32 now = enet_time_get();
+  uint32_t delay = UINT32_MAX;
+  bool connected = false;
+  auto due = [&](enet_uint32 deadline) {
+    delay = std::min<uint32_t>(delay, ENET_TIME_LESS(now, deadline) ? ENET_TIME_DIFFERENCE(deadline, now) : 0);
+  };
+  for (const ENetPeer* peer = host_->peers; peer < &host_->peers[host_->peerCount]; ++peer) {
+    if (peer->state == ENET_PEER_STATE_DISCONNECTED || peer->state == ENET_PEER_STATE_ZOMBIE) continue;
+    if (!enet_list_empty(&peer->sentReliableCommands)) {
+      due(peer->nextTimeout);
+    } else if (peer->state == ENET_PEER_STATE_CONNECTED) {
+      due(peer->lastReceiveTime + peer->pingInterval);
+    } else if (!enet_list_empty(&peer->outgoingCommands) || !enet_list_empty(&peer->outgoingSendReliableCommands)) {
+      due(now + 1);  // a state change (e.g. disconnect later) waiting on the next send pass
+    }
+    connected = connected || peer->state == ENET_PEER_STATE_CONNECTED;
+  }
+  if (connected) due(host_->bandwidthThrottleEpoch + ENET_HOST_BANDWIDTH_THROTTLE_INTERVAL);
+  return delay == UINT32_MAX ? delay : std::max<uint32_t>(delay, 1);
+}
+
+// Drains every pending event into batches of at most batchCapacity_ and hands each batch to
+// JavaScript. A socket failure is reported as an EVENT_ERROR and stops the pump.
+void Connection::Pump(bool socketFailed) {
+  if (host_ == nullptr || pump_ == nullptr) return;
+  Napi::Env env = Env();
+  Napi::HandleScope scope(env);
+  for (int batch = 0; batch < kMaxBatchesPerWake; ++batch) {
+    records_.clear();
+    bool failed = socketFailed;
+    while (!failed && records_.size() < batchCapacity_) {
+      EventRecord record;
+      int result = NextEvent(0, &record);
+      if (result == 0) break;
+      records_.push_back(record);
+      failed = result < 0;
+    }
+    if (socketFailed) records_.push_back(EventRecord{EVENT_ERROR, kNoPeer, 0, 0, 0, nullptr});
+    if (records_.empty()) break;
+    bool full = records_.size() >= batchCapacity_;
+    Deliver(env, records_);
+    if (host_ == nullptr || pump_ == nullptr) return;  // a handler stopped or destroyed the host
+    if (failed) {
+      StopPump();
+      return;
+    }
+    if (!full) break;
+  }
+  FlushAndSchedule();  // replies queued by the handlers leave in as few datagrams as possible
+}
+
+// Writes the batch into the shared view and calls JavaScript once:
+// onEvents(count, smallPackets: ArrayBuffer | undefined, largePackets: Buffer[] | undefined).
+// A RECEIVE record's offset is its packet's place in smallPackets, or -1 for the next entry of
+// largePackets.
+void Connection::Deliver(Napi::Env env, std::vector<EventRecord>& records) {
+  size_t smallBytes = 0;
+  size_t largeCount = 0;
+  for (const EventRecord& record : records) {
+    if (record.packet == nullptr) continue;
+    if (record.packet->dataLength < kZeroCopyBytes) smallBytes += record.packet->dataLength; else largeCount++;
+  }
+  Napi::Value small = env.Undefined();
+  uint8_t* smallData = nullptr;
+  if (smallBytes > 0) {
+    Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, smallBytes);
+    smallData = static_cast<uint8_t*>(buffer.Data());
+    small = buffer;
+  }
+  Napi::Array large = largeCount > 0 ? Napi::Array::New(env, largeCount) : Napi::Array();
+
+  size_t offset = 0;
+  uint32_t largeIndex = 0;
+  for (size_t i = 0; i < records.size(); ++i) {
+    EventRecord& record = records[i];
+    double* out = batch_ + i * BATCH_FIELDS;
+    WriteEvent(out, record);
+    out[EVENT_OFFSET] = 0;
+    out[EVENT_LENGTH] = 0;
+    if (record.packet == nullptr) continue;
+    size_t length = record.packet->dataLength;
+    out[EVENT_LENGTH] = static_cast<double>(length);
+    if (length < kZeroCopyBytes) {
+      std::memcpy(smallData + offset, record.packet->data, length);
+      out[EVENT_OFFSET] = static_cast<double>(offset);
+      offset += length;
+      enet_packet_destroy(record.packet);
+    } else {
+      out[EVENT_OFFSET] = -1;
+      large.Set(largeIndex++, PacketBuffer(env, record.packet));
+    }
+    record.packet = nullptr;
+  }
+
+  Napi::Value args[] = {Napi::Number::New(env, static_cast<double>(records.size())), small,
+                        largeCount > 0 ? Napi::Value(large) : env.Undefined()};
+  try {
+    onEvents_.MakeCallback(Value(), {args[0], args[1], args[2]}, *asyncContext_);
+  } catch (const Napi::Error& error) {
+    // Nothing below us can catch it: report it as Node reports errors thrown by I/O callbacks.
+    napi_fatal_exception(env, error.Value());
+  }
+}
+
+}  // namespace godot_enet

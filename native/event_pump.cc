@@ -1,0 +1,101 @@
+#include "event_pump.h"
+
+#include "connection.h"
+
+namespace godot_enet {
+
+EventPump::EventPump(napi_env env, Connection* owner) : env_(env), owner_(owner) {}
+
+EventPump::~EventPump() = default;
+
+EventPump* EventPump::Start(napi_env env, Connection* owner, int fd, bool ref) {
+  uv_loop_t* loop = nullptr;
+  if (napi_get_uv_event_loop(env, &loop) != napi_ok || loop == nullptr) return nullptr;
+
+  EventPump* pump = new EventPump(env, owner);
+  if (uv_poll_init_socket(loop, &pump->poll_, fd) != 0) {
+    delete pump;
+    return nullptr;
+  }
+  uv_timer_init(loop, &pump->timer_);
+  uv_idle_init(loop, &pump->idle_);
+  pump->poll_.data = pump->timer_.data = pump->idle_.data = pump;
+  pump->openHandles_ = 3;
+  uv_poll_start(&pump->poll_, UV_READABLE, OnReadable);
+  pump->SetRef(ref);
+  // A worker that exits with the host still started closes the handles here.
+  napi_add_async_cleanup_hook(env, OnEnvCleanup, pump, &pump->cleanupHook_);
+  return pump;
+}
+
+void EventPump::Close() {
+  if (closing_) return;
+  closing_ = true;
+  owner_ = nullptr;
+  if (cleanupHook_ != nullptr && !envCleanup_) {
+    napi_remove_async_cleanup_hook(cleanupHook_);
+    cleanupHook_ = nullptr;
+  }
+  // Closing the poll handle removes the fd from the loop at once, so the socket may be
+  // closed right after this returns.
+  uv_close(reinterpret_cast<uv_handle_t*>(&poll_), OnClosed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&timer_), OnClosed);
+  uv_close(reinterpret_cast<uv_handle_t*>(&idle_), OnClosed);
+}
+
+void EventPump::OnClosed(uv_handle_t* handle) {
+  EventPump* pump = static_cast<EventPump*>(handle->data);
+  if (--pump->openHandles_ > 0) return;
+  // During environment teardown, Node waits for this removal before it closes the loop.
+  if (pump->cleanupHook_ != nullptr) napi_remove_async_cleanup_hook(pump->cleanupHook_);
+  delete pump;
+}
+
+void EventPump::OnEnvCleanup(napi_async_cleanup_hook_handle /*hook*/, void* data) {
+  EventPump* pump = static_cast<EventPump*>(data);
+  pump->envCleanup_ = true;
+  if (pump->owner_ != nullptr) pump->owner_->DetachPump();
+  pump->Close();
+}
+
+void EventPump::ScheduleIn(uint32_t delayMs) {
+  if (closing_) return;
+  if (delayMs == UINT32_MAX) {
+    uv_timer_stop(&timer_);
+  } else {
+    uv_timer_start(&timer_, OnTimer, delayMs, 0);
+  }
+}
+
+void EventPump::RequestFlush() {
+  if (closing_ || flushRequested_) return;
+  flushRequested_ = true;
+  uv_idle_start(&idle_, OnIdle);
+}
+
+void EventPump::SetRef(bool ref) {
+  uv_handle_t* handles[] = {reinterpret_cast<uv_handle_t*>(&poll_), reinterpret_cast<uv_handle_t*>(&timer_),
+                            reinterpret_cast<uv_handle_t*>(&idle_)};
+  for (uv_handle_t* handle : handles) {
+    if (ref) uv_ref(handle); else uv_unref(handle);
+  }
+}
+
+void EventPump::OnReadable(uv_poll_t* handle, int status, int /*events*/) {
+  EventPump* pump = static_cast<EventPump*>(handle->data);
+  if (pump->owner_ != nullptr) pump->owner_->Pump(status < 0);
+}
+
+void EventPump::OnTimer(uv_timer_t* handle) {
+  EventPump* pump = static_cast<EventPump*>(handle->data);
+  if (pump->owner_ != nullptr) pump->owner_->Pump(false);
+}
+
+void EventPump::OnIdle(uv_idle_t* handle) {
+  EventPump* pump = static_cast<EventPump*>(handle->data);
+  uv_idle_stop(handle);
+  pump->flushRequested_ = false;
+  if (pump->owner_ != nullptr) pump->owner_->FlushAndSchedule();
+}
+
+}  // namespace godot_enet

@@ -1,0 +1,60 @@
+// Event-driven mode: runs a host from Node's event loop instead of service() polling.
+//
+// Three libuv handles per started host: a poll handle on the host's socket (data arrived), a
+// timer set to when ENet next needs servicing (resends, pings, timeouts, throttle), and an
+// idle handle that flushes packets queued by JavaScript once per loop iteration, before the
+// loop blocks again. Handles close asynchronously, so the pump frees itself after the last
+// close callback; the Connection may be gone by then.
+#ifndef GODOT_ENET_EVENT_PUMP_H
+#define GODOT_ENET_EVENT_PUMP_H
+
+#include <napi.h>
+#include <uv.h>
+
+#include <cstdint>
+
+namespace godot_enet {
+
+class Connection;
+
+class EventPump {
+ public:
+  // Starts watching `fd` for `owner`. Returns nullptr if libuv refuses the socket.
+  static EventPump* Start(napi_env env, Connection* owner, int fd, bool ref);
+
+  // Stops every handle and detaches from the owner; frees itself once libuv has closed them.
+  void Close();
+
+  // Arms the timer `delayMs` from now (UINT32_MAX: disarm).
+  void ScheduleIn(uint32_t delayMs);
+
+  // Asks for one flush before the loop next blocks.
+  void RequestFlush();
+
+  void SetRef(bool ref);
+
+ private:
+  EventPump(napi_env env, Connection* owner);
+  ~EventPump();
+
+  static void OnReadable(uv_poll_t* handle, int status, int events);
+  static void OnTimer(uv_timer_t* handle);
+  static void OnIdle(uv_idle_t* handle);
+  static void OnClosed(uv_handle_t* handle);
+  static void OnEnvCleanup(napi_async_cleanup_hook_handle hook, void* data);
+
+  napi_env env_;
+  Connection* owner_;
+  uv_poll_t poll_;
+  uv_timer_t timer_;
+  uv_idle_t idle_;
+  int openHandles_ = 0;
+  bool flushRequested_ = false;
+  bool closing_ = false;
+  bool envCleanup_ = false;
+  napi_async_cleanup_hook_handle cleanupHook_ = nullptr;
+};
+
+}  // namespace godot_enet
+
+#endif
