@@ -11,6 +11,7 @@
         'native/platform/address.c',
         'native/platform/socket.c',
         'native/platform/system.c',
+        'native/range_coder.c',
       ],
       'dependencies': [
         'deps/enet.gyp:enet',

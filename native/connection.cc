@@ -4,6 +4,7 @@
 #include "connection.h"
 
 #include "platform/platform.h"
+#include "range_coder.h"
 
 #include <enet/time.h>
 
@@ -344,7 +345,7 @@ Napi::Value Connection::Compress(const Napi::CallbackInfo& info) {
       enet_host_compress(host_, nullptr);
       return Napi::Number::New(env, OK);
     case 1:
-      return Napi::Number::New(env, enet_host_compress_with_range_coder(host_) == 0 ? OK : ERR_OUT_OF_MEMORY);
+      return Napi::Number::New(env, range_coder_install(host_) == 0 ? OK : ERR_OUT_OF_MEMORY);
     default:
       return Napi::Number::New(env, ERR_UNAVAILABLE);
   }

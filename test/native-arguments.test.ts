@@ -1,0 +1,64 @@
+// The native layer is the last line of defence: whatever JavaScript passes, it must answer with
+// an error number or a neutral value, never crash or touch memory it does not own.
+import { describe, expect, it } from 'vitest';
+import { addon } from '../lib/native';
+
+const junk: unknown[] = [
+  undefined, null, true, '', '127.0.0.1', 'x'.repeat(300), -1, -0, 0.5, NaN, Infinity, -Infinity, 2 ** 53,
+  4096, 4095 * 4096 + 1, 1e300, {}, [], () => 0, Symbol('s'), 10n, new Uint8Array(3), new Uint16Array(3),
+  new Float64Array(1), new ArrayBuffer(4), Buffer.alloc(70000),
+];
+
+function pick(seed: number): unknown {
+  return junk[seed % junk.length];
+}
+
+describe('native arguments', () => {
+  it('rejects a constructor without an event view', () => {
+    expect(() => new (addon.NativeConnection as any)()).toThrow(TypeError);
+    expect(() => new (addon.NativeConnection as any)(new Float64Array(2))).toThrow(TypeError);
+  });
+
+  it('survives every method called with junk, on an inactive and an active host', () => {
+    const native: any = new addon.NativeConnection(new Float64Array(8));
+    const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(native)).filter((m) => m !== 'constructor');
+    expect(methods.length).toBeGreaterThan(25);
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
+    for (const phase of ['inactive', 'active']) {
+      if (phase === 'active') expect(native.create('127.0.0.1', 0, 4, 0, 0, 0)).toBeUndefined();
+      for (const method of methods) {
+        if (method === 'destroy' || method === 'start') continue;
+        for (let round = 0; round < 60; round++) {
+          const args = Array.from({ length: next() % 7 }, () => pick(next()));
+          // A numeric timeout blocks for that long by design; junk of any other type is still tried.
+          if (method === 'service' && typeof args[0] === 'number') args[0] = 0;
+          try {
+            const result = native[method](...args);
+            expect(['number', 'string', 'boolean', 'undefined', 'object']).toContain(typeof result);
+          } catch (err) {
+            // Only JavaScript-level type errors are acceptable (e.g. a Symbol where a string is read).
+            expect(err).toBeInstanceOf(TypeError);
+          }
+        }
+      }
+      expect(native.isActive()).toBe(phase === 'active');
+    }
+    native.destroy();
+    native.destroy();
+    expect(native.isActive()).toBe(false);
+  });
+
+  it('answers send-path misuse with Godot error numbers', () => {
+    const native: any = new addon.NativeConnection(new Float64Array(8));
+    expect(native.peerSend(0, 0, new Uint8Array(1), 1)).toBe(3);
+    expect(native.broadcast(0, new Uint8Array(1), 1)).toBe(3);
+    native.create('127.0.0.1', 0, 2, 4, 0, 0);
+    expect(native.broadcast(4, new Uint8Array(1), 1)).toBe(31);
+    expect(native.broadcast(0, new Uint8Array(1), 4)).toBe(31);
+    expect(native.broadcast(0, 'text', 1)).toBe(31);
+    expect(native.broadcast(0, new Uint16Array(1), 1)).toBe(31);
+    expect(native.broadcast(0, new Uint8Array(1), 1)).toBe(0);
+    native.destroy();
+  });
+});
