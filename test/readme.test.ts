@@ -23,3 +23,12 @@ it("README's server and client example runs as pasted", async () => {
   const out = execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', timeout: 20_000 });
   expect(out).toBe('joined with data 1234\ngot hello on channel 0\n');
 });
+
+it("README's event-driven example runs as pasted and exits by itself", async () => {
+  const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
+  const example = /## Event-driven: the Node way[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  expect(example).toBeDefined();
+  const code = example!.replaceAll('7777', String(await freePort()));
+  const out = execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', timeout: 20_000 });
+  expect(out).toBe('echoed ping\n');
+});
