@@ -19,7 +19,7 @@
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except",
       ],
       'include_dirs': [ 'native' ],
-      'defines': [ 'NAPI_VERSION=8', 'NODE_ADDON_API_DISABLE_DEPRECATED' ],
+      'defines': [ 'NAPI_VERSION=8', 'NODE_ADDON_API_DISABLE_DEPRECATED', 'NODE_API_SWALLOW_UNTHROWABLE_EXCEPTIONS' ],
       'cflags': [ '-O2', '-fvisibility=hidden' ],
       'cflags_cc': [ '-std=c++17' ],
       'conditions': [

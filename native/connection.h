@@ -93,7 +93,9 @@ class Connection : public Napi::ObjectWrap<Connection> {
   Napi::Value Stop(const Napi::CallbackInfo& info);
   Napi::Value SetRef(const Napi::CallbackInfo& info);
   void StopPump();
-  void Deliver(Napi::Env env, std::vector<EventRecord>& records);
+  static void ReleasePackets(std::vector<EventRecord>& records);
+  // False when JavaScript can no longer run (the environment is shutting down).
+  bool Deliver(napi_env env, std::vector<EventRecord>& records);
   uint32_t NextServiceDelay() const;
   void Touched();
 

@@ -24,15 +24,16 @@ void DestroyPacket(napi_env /*env*/, void* /*data*/, void* packet) {
   enet_packet_destroy(static_cast<ENetPacket*>(packet));
 }
 
-// A Buffer that owns `packet`, or a copy where the runtime forbids external buffers.
-Napi::Value PacketBuffer(Napi::Env env, ENetPacket* packet) {
-  napi_value buffer;
-  napi_status status = napi_create_external_buffer(env, packet->dataLength, packet->data, DestroyPacket, packet,
-                                                   &buffer);
-  if (status == napi_ok) return Napi::Value(env, buffer);
-  Napi::Value copy = Napi::Buffer<uint8_t>::Copy(env, packet->data, packet->dataLength);
+// A Buffer that owns `packet` (copied where the runtime forbids external buffers); null on failure.
+napi_value PacketBuffer(napi_env env, ENetPacket* packet) {
+  napi_value buffer = nullptr;
+  if (napi_create_external_buffer(env, packet->dataLength, packet->data, DestroyPacket, packet, &buffer) == napi_ok) {
+    return buffer;
+  }
+  void* copy;
+  if (napi_create_buffer_copy(env, packet->dataLength, packet->data, &copy, &buffer) != napi_ok) buffer = nullptr;
   enet_packet_destroy(packet);
-  return copy;
+  return buffer;
 }
 
 }  // namespace
@@ -124,12 +125,29 @@ uint32_t Connection::NextServiceDelay() const {
   return delay == UINT32_MAX ? delay : std::max<uint32_t>(delay, 1);
 }
 
+void Connection::ReleasePackets(std::vector<EventRecord>& records) {
+  for (EventRecord& record : records) {
+    if (record.packet != nullptr) enet_packet_destroy(record.packet);
+    record.packet = nullptr;
+  }
+}
+
 // Drains every pending event into batches of at most batchCapacity_ and hands each batch to
 // JavaScript. A socket failure is reported as an EVENT_ERROR and stops the pump.
+//
+// This runs from libuv callbacks, where nothing can catch a C++ exception, and it also runs while
+// a worker thread is being terminated, when every call into JavaScript fails. So it uses plain
+// Node-API calls and checks their status: when JavaScript can no longer run, the pump stops and
+// the undelivered packets are freed.
 void Connection::Pump(bool socketFailed) {
   if (host_ == nullptr || pump_ == nullptr) return;
-  Napi::Env env = Env();
-  Napi::HandleScope scope(env);
+  napi_env env = Env();
+  napi_handle_scope scope;
+  if (napi_open_handle_scope(env, &scope) != napi_ok) {
+    StopPump();
+    return;
+  }
+  bool delivered = true;
   for (int batch = 0; batch < kMaxBatchesPerWake; ++batch) {
     records_.clear();
     bool failed = socketFailed;
@@ -143,36 +161,40 @@ void Connection::Pump(bool socketFailed) {
     if (socketFailed) records_.push_back(EventRecord{EVENT_ERROR, kNoPeer, 0, 0, 0, nullptr});
     if (records_.empty()) break;
     bool full = records_.size() >= batchCapacity_;
-    Deliver(env, records_);
-    if (host_ == nullptr || pump_ == nullptr) return;  // a handler stopped or destroyed the host
+    delivered = Deliver(env, records_);
+    ReleasePackets(records_);
+    if (!delivered || host_ == nullptr || pump_ == nullptr) break;  // a handler may stop or destroy the host
     if (failed) {
       StopPump();
-      return;
+      break;
     }
     if (!full) break;
   }
-  FlushAndSchedule();  // replies queued by the handlers leave in as few datagrams as possible
+  if (!delivered) StopPump();
+  // Replies queued by the handlers leave in as few datagrams as possible.
+  if (delivered && pump_ != nullptr) FlushAndSchedule();
+  napi_close_handle_scope(env, scope);
 }
 
 // Writes the batch into the shared view and calls JavaScript once:
 // onEvents(count, smallPackets: ArrayBuffer | undefined, largePackets: Buffer[] | undefined).
 // A RECEIVE record's offset is its packet's place in smallPackets, or -1 for the next entry of
-// largePackets.
-void Connection::Deliver(Napi::Env env, std::vector<EventRecord>& records) {
+// largePackets. Packets handed over are taken out of `records`.
+bool Connection::Deliver(napi_env env, std::vector<EventRecord>& records) {
   size_t smallBytes = 0;
   size_t largeCount = 0;
   for (const EventRecord& record : records) {
     if (record.packet == nullptr) continue;
     if (record.packet->dataLength < kZeroCopyBytes) smallBytes += record.packet->dataLength; else largeCount++;
   }
-  Napi::Value small = env.Undefined();
+  napi_value undefined, small, large, count, callback, receiver, result;
+  if (napi_get_undefined(env, &undefined) != napi_ok) return false;
+  small = large = undefined;
   uint8_t* smallData = nullptr;
-  if (smallBytes > 0) {
-    Napi::ArrayBuffer buffer = Napi::ArrayBuffer::New(env, smallBytes);
-    smallData = static_cast<uint8_t*>(buffer.Data());
-    small = buffer;
+  if (smallBytes > 0 && napi_create_arraybuffer(env, smallBytes, reinterpret_cast<void**>(&smallData), &small) != napi_ok) {
+    return false;
   }
-  Napi::Array large = largeCount > 0 ? Napi::Array::New(env, largeCount) : Napi::Array();
+  if (largeCount > 0 && napi_create_array_with_length(env, largeCount, &large) != napi_ok) return false;
 
   size_t offset = 0;
   uint32_t largeIndex = 0;
@@ -183,28 +205,39 @@ void Connection::Deliver(Napi::Env env, std::vector<EventRecord>& records) {
     out[EVENT_OFFSET] = 0;
     out[EVENT_LENGTH] = 0;
     if (record.packet == nullptr) continue;
-    size_t length = record.packet->dataLength;
+    ENetPacket* packet = record.packet;
+    record.packet = nullptr;
+    size_t length = packet->dataLength;
     out[EVENT_LENGTH] = static_cast<double>(length);
     if (length < kZeroCopyBytes) {
-      std::memcpy(smallData + offset, record.packet->data, length);
+      std::memcpy(smallData + offset, packet->data, length);
       out[EVENT_OFFSET] = static_cast<double>(offset);
       offset += length;
-      enet_packet_destroy(record.packet);
+      enet_packet_destroy(packet);
     } else {
       out[EVENT_OFFSET] = -1;
-      large.Set(largeIndex++, PacketBuffer(env, record.packet));
+      napi_value buffer = PacketBuffer(env, packet);  // owns the packet from here on
+      if (buffer == nullptr || napi_set_element(env, large, largeIndex++, buffer) != napi_ok) return false;
     }
-    record.packet = nullptr;
   }
 
-  Napi::Value args[] = {Napi::Number::New(env, static_cast<double>(records.size())), small,
-                        largeCount > 0 ? Napi::Value(large) : env.Undefined()};
-  try {
-    onEvents_.MakeCallback(Value(), {args[0], args[1], args[2]}, *asyncContext_);
-  } catch (const Napi::Error& error) {
-    // Nothing below us can catch it: report it as Node reports errors thrown by I/O callbacks.
-    napi_fatal_exception(env, error.Value());
+  if (napi_create_double(env, static_cast<double>(records.size()), &count) != napi_ok ||
+      napi_get_reference_value(env, onEvents_, &callback) != napi_ok ||
+      napi_get_reference_value(env, self_, &receiver) != napi_ok || callback == nullptr) {
+    return false;
   }
+  napi_value args[] = {count, small, large};
+  napi_status status = napi_make_callback(env, *asyncContext_, receiver, callback, 3, args, &result);
+  if (status == napi_ok) return true;
+  // A listener threw past the JavaScript layer's own catch (which reports handler errors itself):
+  // report it as Node reports errors thrown by I/O callbacks. No exception pending means the
+  // environment is shutting down.
+  napi_value error;
+  bool pending = false;
+  if (napi_is_exception_pending(env, &pending) != napi_ok || !pending) return false;
+  if (napi_get_and_clear_last_exception(env, &error) != napi_ok) return false;
+  napi_fatal_exception(env, error);
+  return true;
 }
 
 }  // namespace godot_enet
