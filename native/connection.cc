@@ -213,12 +213,13 @@ void Connection::WriteEvent(double* out, const EventRecord& record) {
   out[EVENT_FLAGS] = record.flags;
 }
 
-// enet_host_service, except that while refusing, new incoming peers are disconnected at once
-// and their CONNECT is not reported; the wait goes on for the rest of the timeout.
-int Connection::ServiceSkippingRefused(uint32_t timeout, ENetEvent* event) {
+// enet_host_service (or, without `io`, enet_host_check_events: queued events only, no socket
+// work), except that while refusing, new incoming peers are disconnected at once and their
+// CONNECT is not reported; the wait goes on for the rest of the timeout.
+int Connection::ServiceSkippingRefused(uint32_t timeout, ENetEvent* event, bool io) {
   enet_uint32 deadline = enet_time_get() + timeout;
   for (;;) {
-    int result = enet_host_service(host_, event, timeout);
+    int result = io ? enet_host_service(host_, event, timeout) : enet_host_check_events(host_, event);
     if (result <= 0 || !refusing_ || event->type != ENET_EVENT_TYPE_CONNECT) return result;
     ENetPeer* peer = event->peer;
     if (slots_[peer - host_->peers].bound) return result;  // our own outgoing connection
@@ -228,13 +229,13 @@ int Connection::ServiceSkippingRefused(uint32_t timeout, ENetEvent* event) {
   }
 }
 
-// Runs ENet for up to `timeout` ms and translates its first event into handle terms, binding
+// Runs ENet for up to `timeout` ms (`io`) or takes its next queued event, and translates it into handle terms, binding
 // newly connected peers and ending the binding of disconnected ones. Returns 1 for an event,
 // 0 for none, -1 when the socket failed (record is EVENT_ERROR).
-int Connection::NextEvent(uint32_t timeout, EventRecord* record) {
+int Connection::NextEvent(uint32_t timeout, EventRecord* record, bool io) {
   *record = EventRecord{EVENT_NONE, kNoPeer, 0, 0, 0, nullptr};
   ENetEvent event;
-  int result = ServiceSkippingRefused(timeout, &event);
+  int result = ServiceSkippingRefused(timeout, &event, io);
   if (result <= 0) {
     if (result < 0) record->type = EVENT_ERROR;
     return result;

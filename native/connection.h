@@ -120,8 +120,8 @@ class Connection : public Napi::ObjectWrap<Connection> {
   ENetPeer* Resolve(const Napi::Value& handle);
   void DestroyHost();
 
-  int ServiceSkippingRefused(uint32_t timeout, ENetEvent* event);
-  int NextEvent(uint32_t timeout, EventRecord* record);
+  int ServiceSkippingRefused(uint32_t timeout, ENetEvent* event, bool io);
+  int NextEvent(uint32_t timeout, EventRecord* record, bool io = true);
   static void WriteEvent(double* out, const EventRecord& record);
 
   ENetHost* host_ = nullptr;

@@ -151,12 +151,19 @@ void Connection::Pump(bool socketFailed) {
   for (int batch = 0; batch < kMaxBatchesPerWake; ++batch) {
     records_.clear();
     bool failed = socketFailed;
+    // One pass of socket I/O per batch, then only what it queued: every enet_host_service call
+    // walks all peers, which is what a server with thousands of them pays for per wake-up.
+    bool io = true;
     while (!failed && records_.size() < batchCapacity_) {
       EventRecord record;
-      int result = NextEvent(0, &record);
+      int result = NextEvent(0, &record, io);
       if (result == 0) break;
-      records_.push_back(record);
       failed = result < 0;
+      // A stray event for a peer without handle is service()'s EVENT_ERROR (as in Godot); it is
+      // no socket failure, so the event-driven host skips it.
+      if (record.type == EVENT_ERROR && !failed) continue;
+      io = false;
+      records_.push_back(record);
     }
     if (socketFailed) records_.push_back(EventRecord{EVENT_ERROR, kNoPeer, 0, 0, 0, nullptr});
     if (records_.empty()) break;

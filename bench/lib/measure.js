@@ -1,0 +1,88 @@
+'use strict';
+// One measurement: a fresh server, the load clients of one scenario, and what both report.
+const { Child } = require('./children');
+const { cpuSeconds, rssMiB } = require('./procstat');
+const { PEERS_PER_CLIENT } = require('../scenarios');
+
+const SECOND = 1000;
+
+function startServer(binaries, server) {
+  if (server.native) return new Child(binaries.echoServer, []);
+  return new Child(server.command, [...server.args, ...(server.range ? ['--range'] : [])]);
+}
+
+function clientArgs(port, server, scenario, timing, peers) {
+  const many = scenario.mode === 'many';
+  const args = [
+    '--port', String(port), '--mode', scenario.mode, '--size', String(scenario.size),
+    '--flags', String(scenario.flags), '--window', String(scenario.window ?? 1),
+    '--warmup', '1', '--duration', String(many ? timing.manyDuration : timing.duration), '--grace', '1',
+  ];
+  if (many) args.push('--peers', String(peers), '--rate', String(scenario.rate), '--wait-go');
+  if (server.raw) args.push('--raw');
+  if (server.range) args.push('--range');
+  return args;
+}
+
+async function measure(binaries, server, scenario, timing) {
+  const echo = startServer(binaries, server);
+  const clients = [];
+  try {
+    const port = Number(await echo.next('PORT', 10 * SECOND));
+    const total = scenario.peers ?? 1;
+    for (let left = total; left > 0; left -= PEERS_PER_CLIENT) {
+      const peers = Math.min(left, PEERS_PER_CLIENT);
+      clients.push(new Child(binaries.loadClient, clientArgs(port, server, scenario, timing, peers)));
+    }
+    // A client that cannot connect says why in its RESULT instead of CONNECTED.
+    const connected = await Promise.all(clients.map((client) => client.nextOf(['CONNECTED', 'RESULT'], 60 * SECOND)));
+    const refused = connected.find((line) => line.startsWith('RESULT'));
+    if (refused) throw new Error(JSON.parse(refused.slice('RESULT'.length)).error ?? 'connect failed');
+    for (const client of clients) client.send('go');
+
+    const windowMs = ((scenario.mode === 'many' ? timing.manyDuration : timing.duration) + 5) * SECOND;
+    await clients[0].next('MEASURE', windowMs);
+    if (server.loop) echo.send('reset');
+    const cpuStart = cpuSeconds(echo.pid);
+    const timeStart = process.hrtime.bigint();
+    await clients[0].next('END', windowMs);
+    const cpuUsed = cpuSeconds(echo.pid) - cpuStart;
+    const elapsed = Number(process.hrtime.bigint() - timeStart) / 1e9;
+    const rss = rssMiB(echo.pid);
+    if (server.loop) echo.send('stats');
+    const loop = server.loop ? JSON.parse(await echo.next('STATS', 5 * SECOND)) : {};
+
+    const results = [];
+    for (const client of clients) results.push(JSON.parse(await client.next('RESULT', 30 * SECOND)));
+    const failed = results.find((result) => result.error);
+    if (failed) throw new Error(failed.error);
+    return combine(results, connected, {
+      cpuPercent: (cpuUsed / elapsed) * 100,
+      rssMiB: rss,
+      loopP50Ms: loop.loopP50Ms,
+      loopP99Ms: loop.loopP99Ms,
+    });
+  } finally {
+    await Promise.all(clients.map((client) => client.stop()));
+    await echo.stop();
+  }
+}
+
+/** Sums the clients' counts; latency quantiles are the worst client's (they are alike). */
+function combine(results, connected, server) {
+  const sum = (key) => results.reduce((total, result) => total + result[key], 0);
+  const sent = sum('sent');
+  return {
+    pps: sum('pps'),
+    mbPerS: sum('mbps'), // the client's `mbps` is payload megabytes per second
+    p50Us: Math.max(...results.map((result) => result.rtt_p50_us ?? NaN)),
+    p99Us: Math.max(...results.map((result) => result.rtt_p99_us ?? NaN)),
+    sent,
+    received: sum('received'),
+    loss: sent > 0 ? sum('lost') / sent : 0,
+    connectS: Math.max(...connected.map((line) => Number(line.split(' ')[2]))), // CONNECTED <n> <seconds>
+    ...server,
+  };
+}
+
+module.exports = { measure };

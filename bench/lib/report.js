@@ -1,0 +1,153 @@
+'use strict';
+// Medians, ratios to the native baseline, and the three outputs: JSON, Markdown and an SVG chart.
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { versions } = require('../../dist/index.js');
+
+const METRICS = ['pps', 'mbPerS', 'p50Us', 'p99Us', 'loss', 'cpuPercent', 'rssMiB', 'loopP50Ms', 'loopP99Ms', 'connectS'];
+
+function median(values) {
+  const sorted = values.filter((value) => typeof value === 'number' && Number.isFinite(value)).sort((a, b) => a - b);
+  if (sorted.length === 0) return undefined;
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function machine() {
+  const cpus = os.cpus();
+  return {
+    cpu: `${cpus[0]?.model ?? 'unknown'} × ${cpus.length}`,
+    os: `${os.type()} ${os.release()}`,
+    node: process.version,
+    enet: versions.enet,
+    date: new Date().toISOString(),
+  };
+}
+
+function summarize(samples, servers, scenarios, settings) {
+  const results = scenarios.map((scenario) => {
+    const rows = {};
+    for (const server of servers) {
+      const mine = samples.filter((s) => s.scenario === scenario.id && s.server === server.id);
+      if (mine.length === 0) continue;
+      const ok = mine.filter((s) => !s.error);
+      const row = { runs: ok.length, errors: mine.filter((s) => s.error).map((s) => s.error) };
+      for (const metric of METRICS) row[metric] = median(ok.map((s) => s[metric]));
+      rows[server.id] = row;
+    }
+    const base = rows.native;
+    for (const row of Object.values(rows)) {
+      if (!base) break;
+      row.ppsRatio = ratio(row.pps, base.pps);
+      row.cpuRatio = ratio(row.cpuPercent, base.cpuPercent);
+      row.p50DeltaUs = row.p50Us !== undefined && base.p50Us !== undefined ? row.p50Us - base.p50Us : undefined;
+    }
+    return { ...scenario, rows };
+  });
+  return { machine: machine(), settings, servers, results, samples };
+}
+
+const ratio = (value, base) => (value !== undefined && base ? value / base : undefined);
+
+const num = (value, digits = 0) => (value === undefined ? '–' : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const times = (value) => (value === undefined ? '' : ` (${value >= 10 ? num(value, 0) : value >= 0.1 ? num(value, 2) : num(value, 3)}×)`);
+
+function cell(row, render) {
+  if (!row) return 'n/a';
+  if (row.runs === 0) return `failed: ${row.errors[0]}`;
+  return render(row);
+}
+
+function markdown(summary) {
+  const { machine: m, settings, servers, results } = summary;
+  const head = (first) => `| ${first} | ${servers.map((s) => s.label).join(' | ')} |\n|---|${servers.map(() => '---:').join('|')}|\n`;
+  const lines = [];
+  lines.push(`Machine: ${m.cpu}, ${m.os}, Node ${m.node}, ENet ${m.enet}; ${m.date.slice(0, 10)}.`);
+  lines.push(`Medians of ${settings.runs} run(s) of ${settings.duration} s (many-peers runs: ${settings.manyDuration} s) per cell; ratio to native C ENet from the same invocation in parentheses. Command: \`npm run bench\`.`);
+  lines.push('');
+  lines.push('**Throughput** (echoed packets/s; ping-pong: round trips/s)\n');
+  let table = head('scenario');
+  for (const result of results.filter((r) => r.mode !== 'many')) {
+    table += `| ${result.title} | ${servers.map((s) => cell(result.rows[s.id], (row) => `${num(row.pps)}${times(row.ppsRatio)}`)).join(' | ')} |\n`;
+  }
+  lines.push(table);
+  lines.push('**Latency** (round trip p50 / p99, µs)\n');
+  table = head('scenario');
+  for (const result of results.filter((r) => r.mode !== 'many')) {
+    table += `| ${result.title} | ${servers.map((s) => cell(result.rows[s.id], (row) => `${num(row.p50Us)} / ${num(row.p99Us)}`)).join(' | ')} |\n`;
+  }
+  lines.push(table);
+  const many = results.filter((r) => r.mode === 'many');
+  if (many.length > 0) {
+    lines.push('**Many peers** (server CPU % of one core (ratio to native), RSS, event-loop delay p50/p99, loss)\n');
+    table = head('scenario');
+    for (const result of many) {
+      table += `| ${result.title} | ${servers.map((s) => cell(result.rows[s.id], (row) => {
+        const loop = row.loopP99Ms === undefined ? '' : `, loop ${num(row.loopP50Ms, 1)}/${num(row.loopP99Ms, 1)} ms`;
+        return `${num(row.cpuPercent, 1)} %${times(row.cpuRatio)}, ${num(row.rssMiB)} MiB${loop}, loss ${num(row.loss * 100, 2)} %`;
+      })).join(' | ')} |\n`;
+    }
+    lines.push(table);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+const escape = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** Bars of each server's ratio to native per scenario, on a log scale from 1/1000× to 10×. */
+function svg(summary) {
+  const others = summary.servers.filter((s) => !s.native);
+  const colors = ['#2b6cb0', '#68a0d8', '#999999', '#d9822b', '#6b46c1'];
+  const rows = summary.results.map((result) => ({
+    title: result.mode === 'many' ? `${result.title} (CPU ratio, lower is better)` : `${result.title} (packets/s ratio)`,
+    bars: others.filter((s) => result.rows[s.id]).map((s) => {
+      const row = result.rows[s.id];
+      const value = result.mode === 'many' ? row.cpuRatio : row.ppsRatio;
+      return { label: s.label, value, color: colors[others.indexOf(s) % colors.length] };
+    }),
+  }));
+  const left = 330, width = 480, barHeight = 14, gap = 26;
+  const scale = (value) => ((Math.log10(Math.max(value, 1e-3)) + 3) / 4) * width;
+  let y = 40;
+  const parts = [];
+  for (const row of rows) {
+    parts.push(`<text x="10" y="${y + 10}" font-weight="bold">${escape(row.title)}</text>`);
+    y += 16;
+    for (const bar of row.bars) {
+      const w = bar.value === undefined ? 0 : scale(bar.value);
+      parts.push(`<text x="20" y="${y + 11}">${escape(bar.label)}</text>`);
+      parts.push(`<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${barHeight - 2}" fill="${bar.color}"/>`);
+      parts.push(`<text x="${left + w + 4}" y="${y + 11}">${bar.value === undefined ? 'failed' : `${bar.value.toFixed(bar.value < 0.1 ? 3 : 2)}×`}</text>`);
+      y += barHeight;
+    }
+    y += gap - barHeight;
+  }
+  const height = y + 20;
+  const ticks = [0.001, 0.01, 0.1, 1, 10].map((t) => {
+    const x = left + scale(t);
+    return `<line x1="${x}" y1="30" x2="${x}" y2="${height - 20}" stroke="#ddd"/><text x="${x}" y="${height - 6}" text-anchor="middle">${t}×</text>`;
+  });
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 80}" height="${height}" font-family="sans-serif" font-size="11">
+<rect width="100%" height="100%" fill="white"/>
+<text x="10" y="18" font-size="13" font-weight="bold">godot-enet benchmark: ratio to native C ENet 1.3.18 (same run, log scale)</text>
+${ticks.join('\n')}
+<line x1="${left + scale(1)}" y1="30" x2="${left + scale(1)}" y2="${height - 20}" stroke="#333"/>
+${parts.join('\n')}
+</svg>
+`;
+}
+
+function writeReports(summary, directory) {
+  const files = {
+    json: path.join(directory, 'latest.json'),
+    markdown: path.join(directory, 'latest.md'),
+    svg: path.join(directory, 'latest.svg'),
+  };
+  fs.writeFileSync(files.json, `${JSON.stringify(summary, null, 2)}\n`);
+  fs.writeFileSync(files.markdown, markdown(summary));
+  fs.writeFileSync(files.svg, svg(summary));
+  return files;
+}
+
+module.exports = { summarize, writeReports };

@@ -1,0 +1,78 @@
+'use strict';
+// npm run bench [-- --runs N] [--duration S] [--only id,id] [--servers id,id] [--quick]
+//
+// Runs every scenario against every server, interleaved (run 1 of each, then run 2, ...) so
+// that noise on this shared machine hits all of them alike, and reports medians and ratios to
+// the native C ENet server measured in the same invocation.
+const fs = require('node:fs');
+const path = require('node:path');
+const { parseArgs } = require('node:util');
+const { buildNative } = require('./native/build');
+const { SERVERS, SCENARIOS } = require('./scenarios');
+const { measure } = require('./lib/measure');
+const { summarize, writeReports } = require('./lib/report');
+
+const { values: options } = parseArgs({
+  options: {
+    runs: { type: 'string', default: '3' },
+    duration: { type: 'string', default: '3' },
+    'many-duration': { type: 'string', default: '5' },
+    only: { type: 'string' },
+    servers: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    out: { type: 'string', default: path.join(__dirname, 'results') },
+  },
+});
+
+const pick = (all, list) => (list ? all.filter((item) => list.split(',').includes(item.id)) : all);
+
+async function main() {
+  const binaries = buildNative();
+  const runs = options.quick ? 1 : Number(options.runs);
+  const timing = {
+    duration: options.quick ? 1 : Number(options.duration),
+    manyDuration: options.quick ? 2 : Number(options['many-duration']),
+  };
+  const servers = pick(SERVERS, options.servers);
+  if (!servers.some((server) => server.native)) servers.unshift(SERVERS.find((server) => server.native));
+  const scenarios = pick(SCENARIOS, options.only);
+  const samples = [];
+  for (let run = 0; run < runs; run++) {
+    for (const scenario of scenarios) {
+      // Rotate the order each run so no server always follows the same neighbour.
+      const order = servers.map((_, i) => servers[(i + run) % servers.length]);
+      for (const server of order) {
+        if (scenario.noRaw && server.raw) continue;
+        const started = Date.now();
+        let sample;
+        try {
+          sample = await measure(binaries, server, scenario, timing);
+        } catch (err) {
+          sample = { error: err.message.split('\n')[0] };
+        }
+        samples.push({ run, scenario: scenario.id, server: server.id, ...sample });
+        const brief = sample.error ? `ERROR ${sample.error}` : describe(scenario, sample);
+        console.log(`run ${run + 1}/${runs}  ${scenario.id.padEnd(15)} ${server.id.padEnd(9)} ${brief}  (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+      }
+    }
+  }
+  const summary = summarize(samples, servers, scenarios, { runs, ...timing });
+  fs.mkdirSync(options.out, { recursive: true });
+  const files = writeReports(summary, options.out);
+  console.log(`\n${fs.readFileSync(files.markdown, 'utf8')}`);
+  console.log(`written: ${Object.values(files).map((file) => path.relative(process.cwd(), file)).join(', ')}`);
+}
+
+function describe(scenario, sample) {
+  const base = `${Math.round(sample.pps)} pkt/s  p50 ${fmt(sample.p50Us)} µs  p99 ${fmt(sample.p99Us)} µs`;
+  if (scenario.mode !== 'many') return `${base}  cpu ${sample.cpuPercent.toFixed(0)} %`;
+  const loop = sample.loopP99Ms === undefined ? '' : `  loop p99 ${sample.loopP99Ms.toFixed(2)} ms`;
+  return `${base}  cpu ${sample.cpuPercent.toFixed(1)} %  rss ${sample.rssMiB.toFixed(0)} MiB  loss ${(sample.loss * 100).toFixed(2)} %${loop}`;
+}
+
+const fmt = (value) => (value === undefined || value < 0 ? '-' : value.toFixed(0));
+
+main().catch((err) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,38 @@
+'use strict';
+// What the benchmark runs: the servers compared and the load each scenario puts on them.
+const path = require('node:path');
+
+const nodeServer = (file) => ({ command: process.execPath, args: [path.join(__dirname, 'servers', file)] });
+
+/**
+ * `native` is the baseline every ratio is taken against. `raw` servers speak plain UDP (the
+ * load client sends the same stamped payloads without ENet); `range` servers need ENet's range
+ * coder on both ends; `loop` servers report their event-loop delay.
+ */
+const SERVERS = [
+  { id: 'native', label: 'native C ENet 1.3.18', native: true },
+  { id: 'event', label: 'godot-enet, event-driven', loop: true, ...nodeServer('addon-event.js') },
+  { id: 'poll', label: 'godot-enet, service() polling', loop: true, ...nodeServer('addon-poll.js') },
+  { id: 'dgram', label: 'node:dgram echo (no protocol)', loop: true, raw: true, ...nodeServer('dgram.js') },
+  { id: 'npm-enet', label: 'npm enet 0.2.9', loop: true, range: true, ...nodeServer('npm-enet.js') },
+];
+
+const RELIABLE = 1;
+const UNSEQUENCED = 2;
+
+const SCENARIOS = [
+  { id: 'pingpong', title: 'ping-pong, 64 B reliable', mode: 'pingpong', size: 64, flags: RELIABLE, window: 1 },
+  { id: 'reliable-64', title: 'stream 64 B reliable, window 64', mode: 'stream', size: 64, flags: RELIABLE, window: 64 },
+  { id: 'unreliable-64', title: 'stream 64 B unreliable, window 64', mode: 'stream', size: 64, flags: 0, window: 64 },
+  { id: 'unsequenced-64', title: 'stream 64 B unsequenced, window 64', mode: 'stream', size: 64, flags: UNSEQUENCED, window: 64 },
+  { id: 'reliable-1k', title: 'stream 1 KiB reliable, window 64', mode: 'stream', size: 1024, flags: RELIABLE, window: 64 },
+  { id: 'fragmented-16k', title: 'stream 16 KiB reliable (fragmented), window 64', mode: 'stream', size: 16384, flags: RELIABLE, window: 64 },
+  // Raw UDP has no peers to keep apart, so the dgram floor is not part of the many-peers runs.
+  { id: 'peers-1000', title: '1000 peers, 64 B at 20 Hz each', mode: 'many', size: 64, flags: 0, peers: 1000, rate: 20, noRaw: true },
+  { id: 'peers-4000', title: '4000 peers, 64 B at 20 Hz each', mode: 'many', size: 64, flags: 0, peers: 4000, rate: 20, noRaw: true },
+];
+
+/** Peers per load-generator process in the many-peers scenarios. */
+const PEERS_PER_CLIENT = 1000;
+
+module.exports = { SERVERS, SCENARIOS, PEERS_PER_CLIENT };
