@@ -33,6 +33,6 @@ const SCENARIOS = [
 ];
 
 /** Peers per load-generator process in the many-peers scenarios. */
-const PEERS_PER_CLIENT = 1000;
+const PEERS_PER_CLIENT = 2000;
 
 module.exports = { SERVERS, SCENARIOS, PEERS_PER_CLIENT };

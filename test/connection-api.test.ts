@@ -11,14 +11,9 @@ import {
   PeerState,
   PeerStatistic,
 } from '../lib/index';
-import { connectedPair, host, pattern, pumpFor, pumpUntil, Recorder, server } from './helpers';
+import { connectedPair, host, members, pattern, pumpFor, pumpUntil, Recorder, server } from './helpers';
 
 const { FLAG_RELIABLE } = ENetPacketPeer;
-
-/** Enum members as name → number, without TypeScript's reverse mappings. */
-function members(enumObject: object): Record<string, number> {
-  return Object.fromEntries(Object.entries(enumObject).filter(([, value]) => typeof value === 'number'));
-}
 
 function popAll(connection: ENetConnection): number[] {
   return [0, 1, 2, 3].map((statistic) => connection.popStatistic(statistic));

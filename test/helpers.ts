@@ -1,5 +1,5 @@
-import { afterEach } from 'vitest';
-import { ENetConnection, ENetEvent, ENetPacketPeer, EventType } from '../lib/index';
+import { afterEach, expect } from 'vitest';
+import { ENetConnection, ENetError, ENetEvent, ENetPacketPeer, ErrorCode, ErrorName, EventType } from '../lib/index';
 
 const open: ENetConnection[] = [];
 
@@ -93,4 +93,25 @@ export function pattern(length: number, seed = 1): Uint8Array {
     bytes[i] = x & 0xff;
   }
   return bytes;
+}
+
+/** Enum members as name → number, without TypeScript's reverse mappings. */
+export function members(enumObject: object): Record<string, number> {
+  return Object.fromEntries(Object.entries(enumObject).filter(([, value]) => typeof value === 'number'));
+}
+
+/** Asserts that `fn` throws an ENetError with Godot's error `code` (name and number). */
+export function expectENetError(fn: () => unknown, code: ErrorName): ENetError {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught).toBeInstanceOf(ENetError);
+  const error = caught as ENetError;
+  expect(error.name).toBe('ENetError');
+  expect(error.code).toBe(code);
+  expect(error.errno).toBe(ErrorCode[code]);
+  return error;
 }

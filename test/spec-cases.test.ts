@@ -5,34 +5,17 @@ import { describe, expect, it } from 'vitest';
 import {
   CompressionMode,
   ENetConnection,
-  ENetError,
   ENetEvent,
   ENetPacketPeer,
   ErrorCode,
-  ErrorName,
   EventType,
   HostStatistic,
   PeerState,
   PeerStatistic,
 } from '../lib/index';
-import { connectedPair, host, pattern, pumpFor, pumpUntil, Recorder, server } from './helpers';
+import { connectedPair, expectENetError, host, pattern, pumpFor, pumpUntil, Recorder, server } from './helpers';
 
 const { FLAG_RELIABLE, FLAG_UNSEQUENCED, FLAG_UNRELIABLE_FRAGMENT } = ENetPacketPeer;
-
-function expectENetError(fn: () => unknown, code: ErrorName): ENetError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(ENetError);
-  const error = caught as ENetError;
-  expect(error.name).toBe('ENetError');
-  expect(error.code).toBe(code);
-  expect(error.errno).toBe(ErrorCode[code]);
-  return error;
-}
 
 function popAll(connection: ENetConnection): number[] {
   return [
