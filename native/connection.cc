@@ -136,7 +136,7 @@ ENetPeer* Connection::Resolve(const Napi::Value& handle) {
   if (!(value >= 0) || std::floor(value) != value) return nullptr;
   double generation = std::floor(value / kSlotSpan);
   size_t slot = static_cast<size_t>(value - generation * kSlotSpan);
-  if (slot >= slots_.size()) return nullptr;
+  if (slot >= host_->peerCount) return nullptr;
   Slot& entry = slots_[slot];
   if (!entry.bound || entry.generation != generation) return nullptr;
   ENetPeer* peer = &host_->peers[slot];
@@ -173,7 +173,9 @@ Napi::Value Connection::Create(const Napi::CallbackInfo& info) {
     platform_describe_last_error(reason, sizeof(reason));
     return Napi::String::New(env, "cannot bind " + ip + ":" + std::to_string(port) + ": " + reason);
   }
-  slots_.assign(host_->peerCount, Slot{});
+  // Generations survive the host: a handle from a destroyed host must not name a peer of the
+  // next host created by this object (DestroyHost unbound every slot).
+  if (slots_.size() < host_->peerCount) slots_.resize(host_->peerCount);
   return env.Undefined();
 }
 
@@ -291,9 +293,13 @@ Napi::Value Connection::Service(const Napi::CallbackInfo& info) {
   NextEvent(timeout, &record);
   WriteEvent(event_, record);
   if (record.packet == nullptr) return env.Undefined();
-  Napi::Buffer<uint8_t> bytes = Napi::Buffer<uint8_t>::Copy(env, record.packet->data, record.packet->dataLength);
+  // Plain Node-API so the packet is freed even when the copy fails (a terminating worker).
+  napi_value bytes;
+  void* data;
+  napi_status status = napi_create_buffer_copy(env, record.packet->dataLength, record.packet->data, &data, &bytes);
   enet_packet_destroy(record.packet);
-  return bytes;
+  if (status != napi_ok) return env.Undefined();
+  return Napi::Value(env, bytes);
 }
 
 Napi::Value Connection::Flush(const Napi::CallbackInfo& info) {

@@ -84,16 +84,7 @@ export function connectedPair(options: { channels?: number; data?: number; maxPe
   return { server: srv, client, serverEvents, clientEvents, serverPeer, clientPeer };
 }
 
-/** Deterministic test bytes. */
-export function pattern(length: number, seed = 1): Uint8Array {
-  const bytes = new Uint8Array(length);
-  let x = seed >>> 0 || 1;
-  for (let i = 0; i < length; i++) {
-    x ^= x << 13; x ^= x >>> 17; x ^= x << 5;
-    bytes[i] = x & 0xff;
-  }
-  return bytes;
-}
+export { pattern } from './fixtures/pattern';
 
 /** Enum members as name → number, without TypeScript's reverse mappings. */
 export function members(enumObject: object): Record<string, number> {
