@@ -1,5 +1,6 @@
 'use strict';
 // npm run bench [-- --runs N] [--duration S] [--only id,id] [--servers id,id] [--quick]
+// npm run bench -- --from bench/results/latest.json   (renders the reports again, runs nothing)
 //
 // Runs every scenario against every server, interleaved (run 1 of each, then run 2, ...) so
 // that noise on this shared machine hits all of them alike, and reports medians and ratios to
@@ -21,12 +22,29 @@ const { values: options } = parseArgs({
     servers: { type: 'string' },
     quick: { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(__dirname, 'results') },
+    from: { type: 'string' },
   },
 });
 
 const pick = (all, list) => (list ? all.filter((item) => list.split(',').includes(item.id)) : all);
 
+function report(summary) {
+  fs.mkdirSync(options.out, { recursive: true });
+  const files = writeReports(summary, options.out);
+  console.log(`\n${fs.readFileSync(files.markdown, 'utf8')}`);
+  console.log(`written: ${Object.values(files).map((file) => path.relative(process.cwd(), file)).join(', ')}`);
+}
+
+/** The summary of an earlier run, recomputed from its samples. */
+function rerender(file) {
+  const saved = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const ran = (list, key) => list.filter((item) => saved.samples.some((sample) => sample[key] === item.id));
+  const summary = summarize(saved.samples, ran(SERVERS, 'server'), ran(SCENARIOS, 'scenario'), saved.settings);
+  return { ...summary, machine: saved.machine };
+}
+
 async function main() {
+  if (options.from) return report(rerender(options.from));
   const binaries = buildNative();
   const runs = options.quick ? 1 : Number(options.runs);
   const timing = {
@@ -56,11 +74,7 @@ async function main() {
       }
     }
   }
-  const summary = summarize(samples, servers, scenarios, { runs, ...timing });
-  fs.mkdirSync(options.out, { recursive: true });
-  const files = writeReports(summary, options.out);
-  console.log(`\n${fs.readFileSync(files.markdown, 'utf8')}`);
-  console.log(`written: ${Object.values(files).map((file) => path.relative(process.cwd(), file)).join(', ')}`);
+  report(summarize(samples, servers, scenarios, { runs, ...timing }));
 }
 
 function describe(scenario, sample) {

@@ -75,7 +75,7 @@ if [ "$mode" = asan ]; then
   [ -n "$libasan" ] && [ -f "$libasan" ] || die "the addon is not linked to libasan (ldd: $(ldd build/Release/godot_enet.node))"
 else
   command -v valgrind >/dev/null ||
-    die "valgrind is not installed (apt-get install valgrind needs root; grep /work/.library/env/packages/ for it)"
+    die "valgrind is not installed (install it, e.g. apt-get install valgrind, then run again)"
   say "building the addon normally, with -g"
   CFLAGS='-g' CXXFLAGS='-g' node node_modules/node-gyp/bin/node-gyp.js "${gyp_args[@]}" > .memcheck/build.log 2>&1 ||
     { tail -40 .memcheck/build.log; die "the build failed (log above)"; }

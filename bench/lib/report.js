@@ -45,7 +45,8 @@ function summarize(samples, servers, scenarios, settings) {
     }
     return { ...scenario, rows };
   });
-  return { machine: machine(), settings, servers, results, samples };
+  const described = servers.map(({ id, label, native }) => ({ id, label, native: Boolean(native) }));
+  return { machine: machine(), settings, servers: described, results, samples };
 }
 
 const ratio = (value, base) => (value !== undefined && base ? value / base : undefined);
