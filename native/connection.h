@@ -39,6 +39,7 @@ enum EventType { EVENT_ERROR = -1, EVENT_NONE = 0, EVENT_CONNECT = 1, EVENT_DISC
 constexpr uint32_t kFlagsAllowed = ENET_PACKET_FLAG_RELIABLE | ENET_PACKET_FLAG_UNSEQUENCED |
                                    ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT;
 constexpr double kSlotSpan = 4096;  // ENET_PROTOCOL_MAXIMUM_PEER_ID + 1
+constexpr uint32_t kNoDelay = UINT32_MAX;  // NextServiceDelay: nothing is due
 constexpr double kNoPeer = -1;
 
 class EventPump;
@@ -96,7 +97,7 @@ class Connection : public Napi::ObjectWrap<Connection> {
   static void ReleasePackets(std::vector<EventRecord>& records);
   // False when JavaScript can no longer run (the environment is shutting down).
   bool Deliver(napi_env env, std::vector<EventRecord>& records);
-  uint32_t NextServiceDelay() const;
+  uint32_t NextServiceDelay();
   void Touched();
 
   // packet_peer.cc: operations on one peer, addressed by handle.
@@ -140,6 +141,8 @@ class Connection : public Napi::ObjectWrap<Connection> {
   Napi::ObjectReference self_;  // a started host stays alive, like a listening socket
   std::unique_ptr<Napi::AsyncContext> asyncContext_;
   std::vector<EventRecord> records_;
+  enet_uint32 delayScannedAt_ = 0;  // when NextServiceDelay last walked the peers
+  uint32_t scannedDelay_ = kNoDelay;
 };
 
 // Argument helpers shared by connection.cc and packet_peer.cc. They never throw: a value of the

@@ -95,17 +95,23 @@ void Connection::Touched() {
 
 void Connection::FlushAndSchedule() {
   if (host_ == nullptr || pump_ == nullptr) return;
-  enet_host_flush(host_);
+  enet_host_flush(host_);  // a pass over every peer slot, so once per wake-up, not once more per loop iteration
+  pump_->FlushDone();
   pump_->ScheduleIn(NextServiceDelay());
 }
 
 // Milliseconds until ENet has time-driven work: a reliable command's resend deadline (which
 // also drives connects and timeouts), a connected peer's ping, the bandwidth throttle.
-// UINT32_MAX when nothing is due: an idle host with no peers costs no CPU.
-uint32_t Connection::NextServiceDelay() const {
+// kNoDelay when nothing is due: an idle host with no peers costs no CPU.
+//
+// Finding it walks every peer slot, so a busy host (many wake-ups per millisecond) walks them at
+// most once per millisecond: later calls in the same millisecond wake it again within 1 ms, when
+// the walk also sees whatever this millisecond queued. ENet's clock has 1 ms resolution anyway.
+uint32_t Connection::NextServiceDelay() {
   if (!enet_list_empty(&host_->dispatchQueue)) return 0;
   const enet_uint32 now = enet_time_get();
-  uint32_t delay = UINT32_MAX;
+  if (delayScannedAt_ == now && scannedDelay_ != kNoDelay) return std::min<uint32_t>(scannedDelay_, 1);
+  uint32_t delay = kNoDelay;
   bool connected = false;
   auto due = [&](enet_uint32 deadline) {
     delay = std::min<uint32_t>(delay, ENET_TIME_LESS(now, deadline) ? ENET_TIME_DIFFERENCE(deadline, now) : 0);
@@ -122,7 +128,9 @@ uint32_t Connection::NextServiceDelay() const {
     connected = connected || peer->state == ENET_PEER_STATE_CONNECTED;
   }
   if (connected) due(host_->bandwidthThrottleEpoch + ENET_HOST_BANDWIDTH_THROTTLE_INTERVAL);
-  return delay == UINT32_MAX ? delay : std::max<uint32_t>(delay, 1);
+  delayScannedAt_ = now;
+  scannedDelay_ = delay == kNoDelay ? delay : std::max<uint32_t>(delay, 1);
+  return scannedDelay_;
 }
 
 void Connection::ReleasePackets(std::vector<EventRecord>& records) {

@@ -73,6 +73,12 @@ void EventPump::RequestFlush() {
   uv_idle_start(&idle_, OnIdle);
 }
 
+void EventPump::FlushDone() {
+  if (!flushRequested_) return;
+  flushRequested_ = false;
+  uv_idle_stop(&idle_);
+}
+
 void EventPump::SetRef(bool ref) {
   uv_handle_t* handles[] = {reinterpret_cast<uv_handle_t*>(&poll_), reinterpret_cast<uv_handle_t*>(&timer_),
                             reinterpret_cast<uv_handle_t*>(&idle_)};

@@ -30,6 +30,8 @@ class EventPump {
 
   // Asks for one flush before the loop next blocks.
   void RequestFlush();
+  // The host was just flushed: a pending end-of-iteration flush has nothing left to do.
+  void FlushDone();
 
   void SetRef(bool ref);
 
