@@ -60,6 +60,21 @@ const MAX_PEERS = 4095;
 const MAX_CHANNELS = 255;
 const UINT32_MAX = 0xffffffff;
 
+/** Where #onBatch is in the batch it is emitting. */
+interface BatchCursor {
+  count: number;
+  small: ArrayBuffer | undefined;
+  large: Buffer[] | undefined;
+  next: number;
+  largeIndex: number;
+}
+
+/** An event with its packet, before it is emitted or returned by service(). */
+interface HeldEvent extends ENetEvent {
+  flags: number;
+  packet?: Buffer;
+}
+
 /**
  * One ENet host, as Godot's `ENetConnection`: a UDP socket with up to 4095 peers.
  * Inactive until `createHost` or `createHostBound` succeeds, and again after `destroy()`.
@@ -76,9 +91,11 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
   readonly #peers = new Map<number, ENetPacketPeer>();
 
   #batch: Float64Array | undefined;
+  /** The batch being emitted, so stop() and destroy() inside a handler can take its rest. */
+  #cursor: BatchCursor | undefined;
   #started = false;
-  /** Events of a batch that a handler's stop() left undelivered; service() returns them first. */
-  #pending: ENetEvent[] = [];
+  /** Events taken from a batch but not emitted (stop() in a handler): service() returns them first, start() emits them. */
+  #pending: HeldEvent[] = [];
 
   constructor() {
     super();
@@ -152,11 +169,11 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
       throw new ENetError(ErrorCode.ERR_BUSY, 'the host is event-driven: call stop() before service()');
     }
     const pending = this.#pending.shift();
-    if (pending) return pending;
+    if (pending) return this.#toServiceEvent(pending);
     const packet = this.native.service(timeoutMs);
     const type = this.#event[EventField.Type] as EventType;
     if (type === EventType.EVENT_NONE) return { type, peer: null, data: 0, channel: 0 };
-    return this.#toEvent(type, this.#event, 0, packet);
+    return this.#toServiceEvent(this.#hold(type, this.#event, 0, packet));
   }
 
   /** Sends every queued packet now, without receiving or producing events. */
@@ -261,6 +278,7 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
   destroy(): void {
     this.#started = false;
     this.#pending = [];
+    if (this.#cursor) this.#cursor.next = this.#cursor.count; // the rest of a batch dies with the host
     this.native.destroy();
     this.#peers.clear();
   }
@@ -280,16 +298,21 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
     const result = this.native.start(this.#onBatch, this.#batch);
     if (result !== ErrorCode.OK) throw new ENetError(result, 'cannot watch the host socket on the event loop');
     this.#started = true;
+    // Events held back by an earlier stop() come first, before the next batch can arrive.
+    if (this.#pending.length > 0) process.nextTick(() => this.#emitPending());
     return this;
   }
 
   /**
    * Returns the host to `service()` polling. Safe inside event handlers: events of the current
-   * batch that were not emitted yet are returned by the next `service()` calls.
+   * batch that were not emitted yet are returned, in order, by the next `service()` calls (or
+   * emitted after the next `start()`).
    */
   stop(): this {
     this.#started = false;
     this.native.stop();
+    const cursor = this.#cursor;
+    while (cursor && cursor.next < cursor.count) this.#pending.push(this.#take(cursor));
     return this;
   }
 
@@ -311,62 +334,82 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
   }
 
   readonly #onBatch = (count: number, small: ArrayBuffer | undefined, large: Buffer[] | undefined): void => {
-    const batch = this.#batch!;
-    let largeIndex = 0;
+    const cursor: BatchCursor = { count, small, large, next: 0, largeIndex: 0 };
+    this.#cursor = cursor;
     let failure: unknown;
-    for (let i = 0; i < count; i++) {
-      const at = i * EventField.BatchCount;
-      const type = batch[at + EventField.Type] as EventType;
-      let packet: Buffer | undefined;
-      if (type === EventType.EVENT_RECEIVE) {
-        const offset = batch[at + EventField.Offset];
-        packet = offset < 0 ? large![largeIndex++] : Buffer.from(small!, offset, batch[at + EventField.Length]);
+    try {
+      while (cursor.next < cursor.count) {
+        const event = this.#take(cursor);
+        try {
+          this.#emitHeld(event);
+        } catch (err) {
+          failure ??= err;
+        }
       }
-      if (!this.#started) {
-        // A handler stopped or destroyed the host: keep the rest for service(), unless destroyed.
-        if (this.native.isActive()) this.#pending.push(this.#toEvent(type, batch, at, packet));
-        continue;
-      }
-      try {
-        this.#emitEvent(type, batch, at, packet);
-      } catch (err) {
-        failure ??= err;
-      }
+    } finally {
+      this.#cursor = undefined;
     }
     // A throwing handler must not cost the other events of the batch; its error then surfaces
     // the way an error thrown in any I/O callback does.
     if (failure !== undefined) process.nextTick(() => { throw failure; });
   };
 
-  #emitEvent(type: EventType, batch: Float64Array, at: number, packet: Buffer | undefined): void {
-    if (type === EventType.EVENT_ERROR) {
-      this.#started = false;
-      this.emit('error', new ENetError(ErrorCode.ERR_CONNECTION_ERROR, 'the host socket failed; the host has stopped'));
-      return;
+  #emitPending(): void {
+    let failure: unknown;
+    while (this.#started && this.#pending.length > 0) {
+      try {
+        this.#emitHeld(this.#pending.shift()!);
+      } catch (err) {
+        failure ??= err;
+      }
     }
-    const handle = batch[at + EventField.Peer];
+    if (failure !== undefined) throw failure;
+  }
+
+  /** The next event of a batch, with its packet. */
+  #take(cursor: BatchCursor): HeldEvent {
+    const batch = this.#batch!;
+    const at = cursor.next++ * EventField.BatchCount;
+    const type = batch[at + EventField.Type] as EventType;
+    let packet: Buffer | undefined;
+    if (type === EventType.EVENT_RECEIVE) {
+      const offset = batch[at + EventField.Offset];
+      packet = offset < 0 ? cursor.large![cursor.largeIndex++] : Buffer.from(cursor.small!, offset, batch[at + EventField.Length]);
+    }
+    return this.#hold(type, batch, at, packet);
+  }
+
+  /** An event read from `view` at `at`, its peer resolved (a DISCONNECT ends the peer's entry). */
+  #hold(type: EventType, view: Float64Array, at: number, packet: Buffer | undefined): HeldEvent {
+    if (type === EventType.EVENT_ERROR) return { type, peer: null, data: 0, channel: 0, flags: 0 };
+    const handle = view[at + EventField.Peer];
     const peer = this.#peers.get(handle) ?? this.#adopt(handle);
-    switch (type) {
+    if (type === EventType.EVENT_DISCONNECT) this.#peers.delete(handle);
+    return { type, peer, data: view[at + EventField.Data], channel: view[at + EventField.Channel],
+      flags: view[at + EventField.Flags], packet };
+  }
+
+  #emitHeld(event: HeldEvent): void {
+    switch (event.type) {
+      case EventType.EVENT_ERROR:
+        this.stop();
+        this.emit('error', new ENetError(ErrorCode.ERR_CONNECTION_ERROR, 'the host socket failed; the host has stopped'));
+        break;
       case EventType.EVENT_CONNECT:
-        this.emit('connect', peer, batch[at + EventField.Data]);
+        this.emit('connect', event.peer!, event.data);
         break;
       case EventType.EVENT_DISCONNECT:
-        this.#peers.delete(handle);
-        this.emit('disconnect', peer, batch[at + EventField.Data]);
+        this.emit('disconnect', event.peer!, event.data);
         break;
       default:
-        this.emit('receive', peer, packet!, batch[at + EventField.Channel], batch[at + EventField.Flags]);
+        this.emit('receive', event.peer!, event.packet!, event.channel, event.flags);
     }
   }
 
-  /** The `service()` form of a batch event, with a received packet queued on its peer. */
-  #toEvent(type: EventType, batch: Float64Array, at: number, packet: Buffer | undefined): ENetEvent {
-    if (type === EventType.EVENT_ERROR) return { type, peer: null, data: 0, channel: 0 };
-    const handle = batch[at + EventField.Peer];
-    const peer = this.#peers.get(handle) ?? this.#adopt(handle);
-    if (type === EventType.EVENT_DISCONNECT) this.#peers.delete(handle);
-    if (type === EventType.EVENT_RECEIVE) peer.enqueue(packet!, batch[at + EventField.Flags]);
-    return { type, peer, data: batch[at + EventField.Data], channel: batch[at + EventField.Channel] };
+  /** The `service()` form of an event; a received packet is queued on its peer for getPacket(). */
+  #toServiceEvent(event: HeldEvent): ENetEvent {
+    if (event.type === EventType.EVENT_RECEIVE) event.peer!.enqueue(event.packet!, event.flags);
+    return { type: event.type, peer: event.peer, data: event.data, channel: event.channel };
   }
 
   /** @internal */

@@ -27,9 +27,10 @@ void DestroyPacket(napi_env /*env*/, void* /*data*/, void* packet) {
 // A Buffer that owns `packet` (copied where the runtime forbids external buffers); null on failure.
 napi_value PacketBuffer(napi_env env, ENetPacket* packet) {
   napi_value buffer = nullptr;
-  if (napi_create_external_buffer(env, packet->dataLength, packet->data, DestroyPacket, packet, &buffer) == napi_ok) {
-    return buffer;
-  }
+  napi_status status = napi_create_external_buffer(env, packet->dataLength, packet->data, DestroyPacket, packet, &buffer);
+  if (status == napi_ok) return buffer;
+  // Any other failure may have registered DestroyPacket already: leaking beats a double free.
+  if (status != napi_no_external_buffers_allowed) return nullptr;
   void* copy;
   if (napi_create_buffer_copy(env, packet->dataLength, packet->data, &copy, &buffer) != napi_ok) buffer = nullptr;
   enet_packet_destroy(packet);
@@ -121,7 +122,9 @@ uint32_t Connection::NextServiceDelay() {
     if (!enet_list_empty(&peer->sentReliableCommands)) {
       due(peer->nextTimeout);
     } else if (peer->state == ENET_PEER_STATE_CONNECTED) {
-      due(peer->lastReceiveTime + peer->pingInterval);
+      // As ENet's own test, so that a huge interval cannot wrap around into the past.
+      enet_uint32 idle = ENET_TIME_DIFFERENCE(now, peer->lastReceiveTime);
+      delay = std::min<uint32_t>(delay, idle >= peer->pingInterval ? 0 : peer->pingInterval - idle);
     } else if (!enet_list_empty(&peer->outgoingCommands) || !enet_list_empty(&peer->outgoingSendReliableCommands)) {
       due(now + 1);  // a state change (e.g. disconnect later) waiting on the next send pass
     }
@@ -176,9 +179,12 @@ void Connection::Pump(bool socketFailed) {
     if (socketFailed) records_.push_back(EventRecord{EVENT_ERROR, kNoPeer, 0, 0, 0, nullptr});
     if (records_.empty()) break;
     bool full = records_.size() >= batchCapacity_;
+    EventPump* pump = pump_;
     delivered = Deliver(env, records_);
     ReleasePackets(records_);
-    if (!delivered || host_ == nullptr || pump_ == nullptr) break;  // a handler may stop or destroy the host
+    // A handler may have stopped or destroyed the host, or stopped and started it again: then
+    // this wake-up belongs to a pump that is gone, and the new one runs on its own.
+    if (!delivered || host_ == nullptr || pump_ != pump) break;
     if (failed) {
       StopPump();
       break;
@@ -197,16 +203,23 @@ void Connection::Pump(bool socketFailed) {
 // largePackets. Packets handed over are taken out of `records`.
 bool Connection::Deliver(napi_env env, std::vector<EventRecord>& records) {
   size_t smallBytes = 0;
+  size_t smallCount = 0;
   size_t largeCount = 0;
   for (const EventRecord& record : records) {
     if (record.packet == nullptr) continue;
-    if (record.packet->dataLength < kZeroCopyBytes) smallBytes += record.packet->dataLength; else largeCount++;
+    if (record.packet->dataLength < kZeroCopyBytes) {
+      smallBytes += record.packet->dataLength;
+      smallCount++;
+    } else {
+      largeCount++;
+    }
   }
   napi_value undefined, small, large, count, callback, receiver, result;
   if (napi_get_undefined(env, &undefined) != napi_ok) return false;
   small = large = undefined;
   uint8_t* smallData = nullptr;
-  if (smallBytes > 0 && napi_create_arraybuffer(env, smallBytes, reinterpret_cast<void**>(&smallData), &small) != napi_ok) {
+  // Created even for zero-length packets only: JavaScript slices every small packet out of it.
+  if (smallCount > 0 && napi_create_arraybuffer(env, smallBytes, reinterpret_cast<void**>(&smallData), &small) != napi_ok) {
     return false;
   }
   if (largeCount > 0 && napi_create_array_with_length(env, largeCount, &large) != napi_ok) return false;
@@ -225,7 +238,7 @@ bool Connection::Deliver(napi_env env, std::vector<EventRecord>& records) {
     size_t length = packet->dataLength;
     out[EVENT_LENGTH] = static_cast<double>(length);
     if (length < kZeroCopyBytes) {
-      std::memcpy(smallData + offset, packet->data, length);
+      if (length > 0) std::memcpy(smallData + offset, packet->data, length);
       out[EVENT_OFFSET] = static_cast<double>(offset);
       offset += length;
       enet_packet_destroy(packet);

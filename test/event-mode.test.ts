@@ -390,6 +390,75 @@ describe('event-driven mode: events', () => {
     expect([channel, flags]).toEqual([0, FLAG_RELIABLE]);
   });
 
+  it('zero-length packets arrive as empty Buffers, alone in a batch and among others', async () => {
+    const { server: srv, clientPeer } = await startedPair();
+    const got: Buffer[] = [];
+    srv.on('receive', (_peer, packet) => got.push(packet));
+    expect(clientPeer.send(0, new Uint8Array(0), FLAG_RELIABLE)).toBe(ErrorCode.OK);
+    await until(() => got.length === 1, 3000, 'the empty packet');
+    for (const bytes of [new Uint8Array(0), Buffer.from('a'), new Uint8Array(0)]) clientPeer.send(0, bytes, FLAG_RELIABLE);
+    await until(() => got.length === 4, 3000, 'three more packets');
+    expect(got.map((packet) => [Buffer.isBuffer(packet), packet.toString()])).toEqual(
+      [[true, ''], [true, ''], [true, 'a'], [true, '']]);
+  });
+
+  it('stop() then service() inside a handler: the rest of the batch comes first, in order', async () => {
+    const { server: srv, client, clientPeer } = await startedPair();
+    const COUNT = 1100; // more than one batch (1024): service() also has newer events to return
+    const order: number[] = [];
+    srv.once('receive', (_peer, packet) => {
+      order.push(packet.readUInt32LE(0));
+      srv.stop();
+      for (let event = srv.service(0); event.type !== EventType.EVENT_NONE; event = srv.service(0)) {
+        if (event.type === EventType.EVENT_RECEIVE) order.push(event.peer!.getPacket()!.readUInt32LE(0));
+      }
+    });
+    for (let i = 0; i < COUNT; i++) clientPeer.send(1, tagged(i, 40), FLAG_RELIABLE);
+    client.flush();
+    await until(() => order.length > 0, 3000, 'the first receive event');
+    await pollUntil([srv], (_, event) => {
+      if (event.type === EventType.EVENT_RECEIVE) order.push(event.peer!.getPacket()!.readUInt32LE(0));
+    }, () => order.length >= COUNT, 3000, 'every packet');
+    expect(order).toEqual(Array.from({ length: COUNT }, (_, i) => i));
+  });
+
+  it('stop() inside a handler, start() later: the held-back events are emitted first, in order', async () => {
+    const { server: srv, client, clientPeer } = await startedPair();
+    const COUNT = 100;
+    const order: number[] = [];
+    srv.on('receive', (_peer, packet) => {
+      order.push(packet.readUInt32LE(0));
+      if (order.length === 1) {
+        srv.stop();
+        setTimeout(() => srv.start(), 20);
+      }
+    });
+    for (let i = 0; i < COUNT; i++) clientPeer.send(1, tagged(i, 40), FLAG_RELIABLE);
+    client.flush();
+    await until(() => order.length >= COUNT, 3000, 'every packet as an event');
+    clientPeer.send(1, tagged(COUNT, 40), FLAG_RELIABLE);
+    await until(() => order.length === COUNT + 1, 3000, 'a later packet');
+    expect(order).toEqual(Array.from({ length: COUNT + 1 }, (_, i) => i));
+    expect(srv.isStarted()).toBe(true);
+  });
+
+  it('destroy() then a new host inside a handler: the rest of the old batch is dropped, no ghost peers', async () => {
+    const { server: srv, client, clientPeer } = await startedPair();
+    let received = 0;
+    srv.on('receive', () => {
+      if (++received > 1) return;
+      srv.destroy();
+      srv.createHostBound('127.0.0.1', 0);
+      srv.start();
+    });
+    for (let i = 0; i < 50; i++) clientPeer.send(1, tagged(i, 40), FLAG_RELIABLE);
+    client.flush();
+    await until(() => received > 0, 3000, 'the first receive event');
+    await sleep(100);
+    expect(received).toBe(1);
+    expect(srv.getPeers()).toEqual([]);
+  });
+
   it('destroy() inside a handler: no crash, no further events, handles inactive, buffers still valid', async () => {
     const pair = await startedPair(2);
     let events = 0;
