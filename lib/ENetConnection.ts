@@ -334,14 +334,21 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
   }
 
   readonly #onBatch = (count: number, small: ArrayBuffer | undefined, large: Buffer[] | undefined): void => {
+    const batch = this.#batch!;
     const cursor: BatchCursor = { count, small, large, next: 0, largeIndex: 0 };
     this.#cursor = cursor;
     let failure: unknown;
     try {
+      // Straight from the batch view to the listeners: nothing is allocated per event but the
+      // packet's Buffer (stop() in a handler takes the rest of the batch through #take).
       while (cursor.next < cursor.count) {
-        const event = this.#take(cursor);
+        const at = cursor.next++ * EventField.BatchCount;
+        const type = batch[at + EventField.Type] as EventType;
+        const packet = type === EventType.EVENT_RECEIVE ? this.#packetAt(cursor, at) : undefined;
+        const peer = type === EventType.EVENT_ERROR ? null : this.#peerOf(type, batch[at + EventField.Peer]);
         try {
-          this.#emitHeld(event);
+          this.#emitEvent(type, peer, batch[at + EventField.Data], batch[at + EventField.Channel],
+            batch[at + EventField.Flags], packet);
         } catch (err) {
           failure ??= err;
         }
@@ -357,8 +364,9 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
   #emitPending(): void {
     let failure: unknown;
     while (this.#started && this.#pending.length > 0) {
+      const event = this.#pending.shift()!;
       try {
-        this.#emitHeld(this.#pending.shift()!);
+        this.#emitEvent(event.type, event.peer, event.data, event.channel, event.flags, event.packet);
       } catch (err) {
         failure ??= err;
       }
@@ -366,44 +374,50 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
     if (failure !== undefined) throw failure;
   }
 
-  /** The next event of a batch, with its packet. */
-  #take(cursor: BatchCursor): HeldEvent {
-    const batch = this.#batch!;
-    const at = cursor.next++ * EventField.BatchCount;
-    const type = batch[at + EventField.Type] as EventType;
-    let packet: Buffer | undefined;
-    if (type === EventType.EVENT_RECEIVE) {
-      const offset = batch[at + EventField.Offset];
-      packet = offset < 0 ? cursor.large![cursor.largeIndex++] : Buffer.from(cursor.small!, offset, batch[at + EventField.Length]);
-    }
-    return this.#hold(type, batch, at, packet);
-  }
-
-  /** An event read from `view` at `at`, its peer resolved (a DISCONNECT ends the peer's entry). */
-  #hold(type: EventType, view: Float64Array, at: number, packet: Buffer | undefined): HeldEvent {
-    if (type === EventType.EVENT_ERROR) return { type, peer: null, data: 0, channel: 0, flags: 0 };
-    const handle = view[at + EventField.Peer];
-    const peer = this.#peers.get(handle) ?? this.#adopt(handle);
-    if (type === EventType.EVENT_DISCONNECT) this.#peers.delete(handle);
-    return { type, peer, data: view[at + EventField.Data], channel: view[at + EventField.Channel],
-      flags: view[at + EventField.Flags], packet };
-  }
-
-  #emitHeld(event: HeldEvent): void {
-    switch (event.type) {
+  #emitEvent(type: EventType, peer: ENetPacketPeer | null, data: number, channel: number, flags: number,
+    packet: Buffer | undefined): void {
+    switch (type) {
       case EventType.EVENT_ERROR:
         this.stop();
         this.emit('error', new ENetError(ErrorCode.ERR_CONNECTION_ERROR, 'the host socket failed; the host has stopped'));
         break;
       case EventType.EVENT_CONNECT:
-        this.emit('connect', event.peer!, event.data);
+        this.emit('connect', peer!, data);
         break;
       case EventType.EVENT_DISCONNECT:
-        this.emit('disconnect', event.peer!, event.data);
+        this.emit('disconnect', peer!, data);
         break;
       default:
-        this.emit('receive', event.peer!, event.packet!, event.channel, event.flags);
+        this.emit('receive', peer!, packet!, channel, flags);
     }
+  }
+
+  /** The packet of the RECEIVE event at `at` of the batch. */
+  #packetAt(cursor: BatchCursor, at: number): Buffer {
+    const batch = this.#batch!;
+    const offset = batch[at + EventField.Offset];
+    return offset < 0 ? cursor.large![cursor.largeIndex++] : Buffer.from(cursor.small!, offset, batch[at + EventField.Length]);
+  }
+
+  /** The next event of a batch, held back for later. */
+  #take(cursor: BatchCursor): HeldEvent {
+    const at = cursor.next++ * EventField.BatchCount;
+    const type = this.#batch![at + EventField.Type] as EventType;
+    return this.#hold(type, this.#batch!, at, type === EventType.EVENT_RECEIVE ? this.#packetAt(cursor, at) : undefined);
+  }
+
+  /** An event read from `view` at `at`, its peer resolved. */
+  #hold(type: EventType, view: Float64Array, at: number, packet: Buffer | undefined): HeldEvent {
+    if (type === EventType.EVENT_ERROR) return { type, peer: null, data: 0, channel: 0, flags: 0 };
+    return { type, peer: this.#peerOf(type, view[at + EventField.Peer]), data: view[at + EventField.Data],
+      channel: view[at + EventField.Channel], flags: view[at + EventField.Flags], packet };
+  }
+
+  /** The peer object of a handle; a DISCONNECT ends its entry. */
+  #peerOf(type: EventType, handle: number): ENetPacketPeer {
+    const peer = this.#peers.get(handle) ?? this.#adopt(handle);
+    if (type === EventType.EVENT_DISCONNECT) this.#peers.delete(handle);
+    return peer;
   }
 
   /** The `service()` form of an event; a received packet is queued on its peer for getPacket(). */
