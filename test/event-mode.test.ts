@@ -701,6 +701,16 @@ describe('event-driven mode: process and threads', () => {
     expect(report.cpuMs).toBeLessThan(50);
   });
 
+  it('a ping interval near 2^32 ms does not wrap into a deadline in the past (no 1 ms wake-ups)', async () => {
+    const result = await runFixture('event-idle-cpu.js', ['1000', String(0xffffffff)], 15_000);
+    expect(result.code, result.stderr).toBe(0);
+    const report = reportOf(result.stdout);
+    expect(report.error).toBeUndefined();
+    expect(report.connected).toBe(true);
+    // A deadline wrapped into the past wakes the host every millisecond: ~1000 wake-ups here.
+    expect(report.wakeups).toBeLessThan(100);
+  });
+
   it('a started host keeps the process alive; so does ref() after unref()', async () => {
     for (const mode of ['ref', 'reref']) {
       const child = spawnFixture('event-lifetime.js', [mode]);
