@@ -7,6 +7,7 @@
         'native/connection.cc',
         'native/connection_events.cc',
         'native/event_pump.cc',
+        'native/packet_buffer.cc',
         'native/packet_peer.cc',
         'native/platform/address.c',
         'native/platform/socket.c',

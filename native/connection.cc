@@ -3,6 +3,7 @@
 // what keeps native code safe and answers with Godot's error numbers.
 #include "connection.h"
 
+#include "packet_buffer.h"
 #include "platform/platform.h"
 #include "range_coder.h"
 
@@ -293,13 +294,8 @@ Napi::Value Connection::Service(const Napi::CallbackInfo& info) {
   NextEvent(timeout, &record);
   WriteEvent(event_, record);
   if (record.packet == nullptr) return env.Undefined();
-  // Plain Node-API so the packet is freed even when the copy fails (a terminating worker).
-  napi_value bytes;
-  void* data;
-  napi_status status = napi_create_buffer_copy(env, record.packet->dataLength, record.packet->data, &data, &bytes);
-  enet_packet_destroy(record.packet);
-  if (status != napi_ok) return env.Undefined();
-  return Napi::Value(env, bytes);
+  napi_value bytes = PacketBuffer(env, record.packet);  // frees the packet even when it fails
+  return bytes == nullptr ? env.Undefined() : Napi::Value(env, bytes);
 }
 
 Napi::Value Connection::Flush(const Napi::CallbackInfo& info) {

@@ -3,6 +3,7 @@
 #include "connection.h"
 
 #include "event_pump.h"
+#include "packet_buffer.h"
 
 #include <enet/time.h>
 
@@ -13,34 +14,9 @@ namespace godot_enet {
 
 namespace {
 
-// Packets at least this large are handed to JavaScript without a copy (the Buffer owns the
-// ENet packet); smaller ones are copied into one ArrayBuffer per batch.
-constexpr size_t kZeroCopyBytes = 16 * 1024;
 // A flood must not starve the loop: after this many full batches the wake-up ends, and the
 // still-readable socket wakes the loop again at once.
 constexpr int kMaxBatchesPerWake = 16;
-
-void DestroyPacket(napi_env /*env*/, void* /*data*/, void* packet) {
-  enet_packet_destroy(static_cast<ENetPacket*>(packet));
-}
-
-// A Buffer that owns `packet` (copied where the runtime forbids external buffers); null on failure.
-napi_value PacketBuffer(napi_env env, ENetPacket* packet) {
-  napi_value buffer = nullptr;
-  napi_status status = napi_create_external_buffer(env, packet->dataLength, packet->data, DestroyPacket, packet, &buffer);
-  if (status == napi_ok) return buffer;
-  // Refused up front (JavaScript cannot run: the environment is going away) or external buffers
-  // are forbidden: the packet is still ours. After any other failure Node may already have
-  // handed it to DestroyPacket, and leaking beats a double free.
-  if (status != napi_pending_exception && status != napi_no_external_buffers_allowed) return nullptr;
-  void* copy;
-  if (status != napi_no_external_buffers_allowed ||
-      napi_create_buffer_copy(env, packet->dataLength, packet->data, &copy, &buffer) != napi_ok) {
-    buffer = nullptr;
-  }
-  enet_packet_destroy(packet);
-  return buffer;
-}
 
 }  // namespace
 
