@@ -58,6 +58,8 @@ export interface ENetConnectionEvents {
 const BATCH_EVENTS = 1024;
 const MAX_PEERS = 4095;
 const MAX_CHANNELS = 255;
+/** What native connect() returns for an address it cannot use (no IPv6, or a full token map). */
+const BAD_ADDRESS = -2;
 const UINT32_MAX = 0xffffffff;
 
 /** Where #onBatch is in the batch it is emitting. */
@@ -103,8 +105,9 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
   }
 
   /**
-   * Creates the host bound to `address` ('*' for every address) and `port` (0 for any free
-   * port). Throws ENetError: ERR_ALREADY_IN_USE when active, ERR_INVALID_PARAMETER for an
+   * Creates the host bound to `address` and `port` (0 for any free port). `address` is '*' (every
+   * address, IPv4 and IPv6, as Godot binds), an IPv6 literal ('::' also takes IPv4), or an IPv4
+   * literal (IPv4 only, 0.0.0.0 included). Throws ENetError: ERR_ALREADY_IN_USE when active, ERR_INVALID_PARAMETER for an
    * argument outside Godot's ranges, ERR_CANT_CREATE when the socket cannot be bound.
    */
   createHostBound(address: string, port: number, maxPeers = 32, maxChannels = 0, inBandwidth = 0,
@@ -135,7 +138,7 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
   }
 
   /**
-   * Starts connecting to `address` (an IPv4 literal or 'localhost') on `port`, with `channels`
+   * Starts connecting to `address` (an IPv4 or IPv6 literal, or 'localhost') on `port`, with `channels`
    * channels (0 or less: 255) and 32-bit `data` that the remote receives with its CONNECT
    * event. Returns the peer in STATE_CONNECTING, or null when every peer slot is taken.
    * Unlike Godot, a host may hold several outgoing connections at once.
@@ -148,10 +151,14 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
     integer('port', port, 1, 65535);
     const channelCount = Math.min(Math.max(integer('channels', channels, -UINT32_MAX, UINT32_MAX), 0), MAX_CHANNELS);
     const handle = this.native.connect(ip, port, channelCount, uint32Data('data', data));
+    if (handle === BAD_ADDRESS) throw new ENetError(ErrorCode.ERR_CANT_RESOLVE, `cannot use address ${ip}`);
     return handle < 0 ? null : this.#adopt(handle);
   }
 
-  /** `connectToHost` for any host name, resolved to IPv4 without blocking the event loop. */
+  /**
+   * `connectToHost` for any host name, resolved (IPv4 or IPv6, the system's first answer, as
+   * Godot resolves) without blocking the event loop.
+   */
   async connectToHostAsync(address: string, port: number, channels = 0, data = 0): Promise<ENetPacketPeer | null> {
     return this.connectToHost(await resolve(address), port, channels, data);
   }
@@ -260,7 +267,7 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
 
   /**
    * Sends one raw UDP datagram from the host's socket, outside ENet (NAT hole-punching).
-   * `address` is an IPv4 literal or 'localhost'. Throws ERR_UNCONFIGURED when inactive,
+   * `address` is an IP literal or 'localhost'. Throws ERR_UNCONFIGURED when inactive,
    * ERR_INVALID_PARAMETER for a bad port or packet, FAILED when the socket refused it.
    */
   socketSend(address: string, port: number, packet: Uint8Array): void {
@@ -447,7 +454,7 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
 async function resolve(address: string): Promise<string> {
   if (typeof address !== 'string' || isIP(address) !== 0 || address === 'localhost') return address;
   try {
-    return (await lookup(address, { family: 4 })).address;
+    return (await lookup(address)).address;
   } catch (err) {
     throw new ENetError(ErrorCode.ERR_CANT_RESOLVE, `cannot resolve '${address}': ${(err as Error).message}`);
   }

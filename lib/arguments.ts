@@ -38,17 +38,17 @@ export function uint32Data(name: string, value: unknown): number {
 }
 
 /**
- * The IPv4 literal to bind for Godot's bind address: an IP, or '*' for every address.
- * IPv6 is not available yet.
+ * The bind address as the native layer takes it: '*' (every address, IPv4 and IPv6, as Godot
+ * binds) or an IP literal of either family. An IPv4 literal, 0.0.0.0 included, accepts IPv4 only.
  */
 export function bindIp(address: unknown): string {
-  if (address === '*') return '0.0.0.0';
+  if (address === '*') return address;
   return ipLiteral('bind address', address, ErrorCode.ERR_INVALID_PARAMETER);
 }
 
 /**
- * The IPv4 literal for a remote address given as an IP or 'localhost'. Host names need a DNS
- * lookup, which would block the event loop: those go through the async variants.
+ * The IP literal (IPv4 or IPv6) for a remote address given as an IP or 'localhost'. Host names
+ * need a DNS lookup, which would block the event loop: those go through the async variants.
  */
 export function remoteIp(address: unknown): string {
   if (address === 'localhost') return '127.0.0.1';
@@ -59,16 +59,22 @@ function ipLiteral(name: string, address: unknown, nameError: ErrorCode): string
   if (typeof address !== 'string') {
     throw new ENetError(ErrorCode.ERR_INVALID_PARAMETER, `${name} must be a string, got ${describe(address)}`);
   }
-  switch (isIP(address)) {
-    case 4:
-      return address;
-    case 6:
-      throw new ENetError(ErrorCode.ERR_UNAVAILABLE, `${name} ${address}: IPv6 is not supported yet`);
-    default:
-      throw new ENetError(nameError, nameError === ErrorCode.ERR_CANT_RESOLVE
-        ? `${name} '${address}' is not an IPv4 address; resolve host names with connectToHostAsync()`
-        : `${name} '${address}' is not an IPv4 address or '*'`);
+  const family = isIP(address);
+  if (family === 0) {
+    throw new ENetError(nameError, nameError === ErrorCode.ERR_CANT_RESOLVE
+      ? `${name} '${address}' is not an IP address; resolve host names with connectToHostAsync()`
+      : `${name} '${address}' is not an IP address or '*'`);
   }
+  if (family === 4 && isReservedForTokens(address)) {
+    throw new ENetError(ErrorCode.ERR_INVALID_PARAMETER,
+      `${name} ${address} is in 240.0.0.0/4, which is reserved and stands for IPv6 peers inside ENet`);
+  }
+  return address;
+}
+
+/** 240.0.0.0/4 except the broadcast address: no real host has one, so IPv6 peers use it. */
+function isReservedForTokens(ipv4: string): boolean {
+  return Number(ipv4.split('.')[0]) >= 240 && ipv4 !== '255.255.255.255';
 }
 
 export function describe(value: unknown): string {

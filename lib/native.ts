@@ -38,6 +38,7 @@ export interface NativeConnection {
     outBandwidth: number): string | undefined;
   destroy(): void;
   isActive(): boolean;
+  /** A peer handle, -1 when every slot is taken, -2 for an unusable address. */
   connect(ip: string, port: number, channels: number, data: number): number;
   service(timeoutMs: number): Buffer | undefined;
   flush(): void;

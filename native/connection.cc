@@ -155,7 +155,6 @@ ENetPeer* Connection::Resolve(const Napi::Value& handle) {
 // create(bindIp: string, port, maxPeers, maxChannels, inBandwidth, outBandwidth): undefined | string
 Napi::Value Connection::Create(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  ENetAddress address;
   uint32_t port, maxPeers, maxChannels, inBandwidth, outBandwidth;
   if (host_ != nullptr) return Napi::String::New(env, "the host is already active");
   if (info.Length() < 6 || !info[0].IsString() || !ToUint32(info[1], 65535, &port) ||
@@ -165,15 +164,19 @@ Napi::Value Connection::Create(const Napi::CallbackInfo& info) {
     return Napi::String::New(env, "invalid host parameters");
   }
   std::string ip = info[0].As<Napi::String>().Utf8Value();
-  if (platform_parse_ip(&address, ip.c_str()) != 0) return Napi::String::New(env, "invalid bind address " + ip);
-  address.port = static_cast<enet_uint16>(port);
 
-  host_ = enet_host_create(&address, maxPeers, maxChannels, inBandwidth, outBandwidth);
-  if (host_ == nullptr) {
+  // Created unbound, then bound by the platform layer: an ENetAddress cannot carry '*' (both
+  // families) or an IPv6 address.
+  host_ = enet_host_create(nullptr, maxPeers, maxChannels, inBandwidth, outBandwidth);
+  if (host_ == nullptr || platform_socket_attach(host_->socket, host_) != 0 ||
+      platform_bind(host_->socket, ip.c_str(), static_cast<enet_uint16>(port)) != 0) {
     char reason[128];
     platform_describe_last_error(reason, sizeof(reason));
+    if (host_ != nullptr) enet_host_destroy(host_);
+    host_ = nullptr;
     return Napi::String::New(env, "cannot bind " + ip + ":" + std::to_string(port) + ": " + reason);
   }
+  enet_socket_get_address(host_->socket, &host_->address);
   // Generations survive the host: a handle from a destroyed host must not name a peer of the
   // next host created by this object (DestroyHost unbound every slot).
   if (slots_.size() < host_->peerCount) slots_.resize(host_->peerCount);
@@ -189,7 +192,8 @@ Napi::Value Connection::IsActive(const Napi::CallbackInfo& info) {
   return Napi::Boolean::New(info.Env(), host_ != nullptr);
 }
 
-// connect(ip, port, channels, data): handle, or -1 when the host has no free peer slot.
+// connect(ip, port, channels, data): handle, -1 when the host has no free peer slot, or -2
+// when the arguments or the address are unusable.
 Napi::Value Connection::Connect(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   ENetAddress address;
@@ -197,8 +201,8 @@ Napi::Value Connection::Connect(const Napi::CallbackInfo& info) {
   if (host_ == nullptr || info.Length() < 4 || !info[0].IsString() || !ToUint32(info[1], 65535, &port) ||
       port == 0 || !ToUint32(info[2], ENET_PROTOCOL_MAXIMUM_CHANNEL_COUNT, &channels) ||
       !ToUint32(info[3], UINT32_MAX, &data) ||
-      platform_parse_ip(&address, info[0].As<Napi::String>().Utf8Value().c_str()) != 0) {
-    return Napi::Number::New(env, kNoPeer);
+      platform_address_from_ip(host_->socket, info[0].As<Napi::String>().Utf8Value().c_str(), &address) != 0) {
+    return Napi::Number::New(env, kBadAddress);
   }
   address.port = static_cast<enet_uint16>(port);
   size_t channelCount = channels == 0 ? static_cast<size_t>(ENET_PROTOCOL_MAXIMUM_CHANNEL_COUNT) : channels;
@@ -391,7 +395,7 @@ Napi::Value Connection::SocketSend(const Napi::CallbackInfo& info) {
   if (host_ == nullptr) return Napi::Number::New(env, ERR_UNCONFIGURED);
   if (info.Length() < 3 || !info[0].IsString() || !ToUint32(info[1], 65535, &port) || port == 0 ||
       !ToBytes(info[2], &data, &length) ||
-      platform_parse_ip(&address, info[0].As<Napi::String>().Utf8Value().c_str()) != 0) {
+      platform_address_from_ip(host_->socket, info[0].As<Napi::String>().Utf8Value().c_str(), &address) != 0) {
     return Napi::Number::New(env, ERR_INVALID_PARAMETER);
   }
   address.port = static_cast<enet_uint16>(port);

@@ -145,7 +145,7 @@ Napi::Value Connection::PeerReset(const Napi::CallbackInfo& info) {
 Napi::Value Connection::PeerRemoteAddress(const Napi::CallbackInfo& info) {
   ENetPeer* peer = Resolve(info[0]);
   char ip[64];
-  if (peer == nullptr || enet_address_get_host_ip(&peer->address, ip, sizeof(ip)) != 0) {
+  if (peer == nullptr || platform_address_to_ip(host_->socket, &peer->address, ip, sizeof(ip)) != 0) {
     return Napi::String::New(info.Env(), "");
   }
   return Napi::String::New(info.Env(), ip);

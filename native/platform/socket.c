@@ -5,10 +5,13 @@
  * - sockets are created non-blocking and close-on-exec;
  * - a send error that concerns one destination (unreachable, refused, no buffer space)
  *   drops that datagram instead of failing the whole host service, as Godot 4.4+ does;
- * - enet_socket_wait really waits (poll), unlike Godot's busy-wait stub.
+ * - enet_socket_wait really waits (poll), unlike Godot's busy-wait stub;
+ * - sockets are IPv6 with IPV6_V6ONLY off where the OS has IPv6 (address.h), as Godot's are.
  */
 #define ENET_BUILDING_LIB 1
 #include "platform/platform.h"
+#include "platform/address.h"
+#include "platform/socket_state.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -44,22 +47,6 @@ fail (void)
     return -1;
 }
 
-static void
-to_sockaddr (const ENetAddress * address, struct sockaddr_in * sin)
-{
-    memset (sin, 0, sizeof (* sin));
-    sin -> sin_family = AF_INET;
-    sin -> sin_port = ENET_HOST_TO_NET_16 (address -> port);
-    sin -> sin_addr.s_addr = address -> host;
-}
-
-static void
-from_sockaddr (const struct sockaddr_in * sin, ENetAddress * address)
-{
-    address -> host = (enet_uint32) sin -> sin_addr.s_addr;
-    address -> port = ENET_NET_TO_HOST_16 (sin -> sin_port);
-}
-
 ENetSocket
 enet_socket_create (ENetSocketType type)
 {
@@ -70,9 +57,9 @@ enet_socket_create (ENetSocketType type)
         return ENET_SOCKET_NULL;
     }
 #if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
-    fd = socket (AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    fd = socket (address_family (), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 #else
-    fd = socket (AF_INET, SOCK_DGRAM, 0);
+    fd = socket (address_family (), SOCK_DGRAM, 0);
     if (fd >= 0)
     {
         fcntl (fd, F_SETFD, FD_CLOEXEC);
@@ -84,31 +71,56 @@ enet_socket_create (ENetSocketType type)
         fail ();
         return ENET_SOCKET_NULL;
     }
+    if (address_family () == AF_INET6)
+    {
+        int off = 0;
+        if (setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, & off, sizeof (off)) != 0)
+        {
+            fail ();
+            close (fd);
+            return ENET_SOCKET_NULL;
+        }
+    }
     return fd;
 }
 
 int
 enet_socket_bind (ENetSocket socket, const ENetAddress * address)
 {
-    struct sockaddr_in sin;
-    if (address == NULL)
+    SocketAddress local;
+    if (address == NULL || address -> host == ENET_HOST_ANY)
+      address_for_bind ("*", address == NULL ? 0 : address -> port, & local);
+    else if (address_to_socket (socket, address, & local) != 0)
     {
-        ENetAddress any = { ENET_HOST_ANY, 0 };
-        to_sockaddr (& any, & sin);
+        last_error = EINVAL;
+        return -1;
     }
-    else
-      to_sockaddr (address, & sin);
-    return bind (socket, (struct sockaddr *) & sin, sizeof (sin)) == 0 ? 0 : fail ();
+    return bind (socket, (struct sockaddr *) & local.storage, local.length) == 0 ? 0 : fail ();
+}
+
+int
+platform_bind (ENetSocket socket, const char * ip, enet_uint16 port)
+{
+    SocketAddress local;
+    if (address_for_bind (ip, port, & local) != 0)
+    {
+        last_error = EINVAL;
+        return -1;
+    }
+    return bind (socket, (struct sockaddr *) & local.storage, local.length) == 0 ? 0 : fail ();
 }
 
 int
 enet_socket_get_address (ENetSocket socket, ENetAddress * address)
 {
-    struct sockaddr_in sin;
-    socklen_t length = sizeof (sin);
-    if (getsockname (socket, (struct sockaddr *) & sin, & length) != 0)
+    SocketAddress local;
+    local.length = sizeof (local.storage);
+    if (getsockname (socket, (struct sockaddr *) & local.storage, & local.length) != 0)
       return fail ();
-    from_sockaddr (& sin, address);
+    /* An IPv6 local address has no token of its own: it reads as ENET_HOST_ANY, and only the
+     * port matters to callers. */
+    if (address_from_socket (ENET_SOCKET_NULL, & local, address) != 0)
+      address -> host = ENET_HOST_ANY;
     return 0;
 }
 
@@ -129,9 +141,13 @@ enet_socket_accept (ENetSocket socket, ENetAddress * address)
 int
 enet_socket_connect (ENetSocket socket, const ENetAddress * address)
 {
-    struct sockaddr_in sin;
-    to_sockaddr (address, & sin);
-    return connect (socket, (struct sockaddr *) & sin, sizeof (sin)) == 0 ? 0 : fail ();
+    SocketAddress remote;
+    if (address_to_socket (socket, address, & remote) != 0)
+    {
+        last_error = EINVAL;
+        return -1;
+    }
+    return connect (socket, (struct sockaddr *) & remote.storage, remote.length) == 0 ? 0 : fail ();
 }
 
 int
@@ -143,8 +159,10 @@ enet_socket_shutdown (ENetSocket socket, ENetSocketShutdown how)
 void
 enet_socket_destroy (ENetSocket socket)
 {
-    if (socket != ENET_SOCKET_NULL)
-      close (socket);
+    if (socket == ENET_SOCKET_NULL)
+      return;
+    socket_state_forget (socket);
+    close (socket);
 }
 
 int
@@ -169,7 +187,10 @@ enet_socket_set_option (ENetSocket socket, ENetSocketOption option, int value)
         result = setsockopt (socket, SOL_SOCKET, SO_SNDBUF, & value, sizeof (int));
         break;
     case ENET_SOCKOPT_TTL:
+        /* IP_TTL covers IPv4 traffic, v4-mapped included; the hop limit covers IPv6. */
         result = setsockopt (socket, IPPROTO_IP, IP_TTL, & value, sizeof (int));
+        if (result == 0 && address_family () == AF_INET6)
+          result = setsockopt (socket, IPPROTO_IPV6, IPV6_UNICAST_HOPS, & value, sizeof (int));
         break;
     case ENET_SOCKOPT_NODELAY:
         /* A TCP option in unix.c; meaningless for UDP. */
@@ -211,15 +232,16 @@ int
 enet_socket_send (ENetSocket socket, const ENetAddress * address, const ENetBuffer * buffers, size_t bufferCount)
 {
     struct msghdr message;
-    struct sockaddr_in sin;
+    SocketAddress remote;
     ssize_t sent;
 
     memset (& message, 0, sizeof (message));
     if (address != NULL)
     {
-        to_sockaddr (address, & sin);
-        message.msg_name = & sin;
-        message.msg_namelen = sizeof (sin);
+        if (address_to_socket (socket, address, & remote) != 0)
+          return 0; /* a token whose address was released: nobody is there */
+        message.msg_name = & remote.storage;
+        message.msg_namelen = remote.length;
     }
     /* ENetBuffer has iovec's layout on POSIX (unix.h documents this). */
     message.msg_iov = (struct iovec *) buffers;
@@ -238,37 +260,45 @@ enet_socket_send (ENetSocket socket, const ENetAddress * address, const ENetBuff
     return is_socket_failure (errno) ? -1 : 0;
 }
 
+/* Datagrams from unusable sources skipped per call before reporting "nothing to read", so a
+ * flood of them cannot hold the thread. */
+#define MAX_SKIPPED_DATAGRAMS 256
+
 int
 enet_socket_receive (ENetSocket socket, ENetAddress * address, ENetBuffer * buffers, size_t bufferCount)
 {
     struct msghdr message;
-    struct sockaddr_in sin;
+    SocketAddress remote;
     ssize_t received;
 
-    memset (& message, 0, sizeof (message));
-    message.msg_name = & sin;
-    message.msg_namelen = sizeof (sin);
-    message.msg_iov = (struct iovec *) buffers;
-    message.msg_iovlen = bufferCount;
-
-    do
-      received = recvmsg (socket, & message, 0);
-    while (received == -1 && errno == EINTR);
-
-    if (received == -1)
+    for (int skipped = 0; skipped < MAX_SKIPPED_DATAGRAMS; ++ skipped)
     {
-        if (errno == EWOULDBLOCK || errno == EAGAIN)
-          return 0;
-        last_error = errno;
-        return is_socket_failure (errno) ? -1 : 0;
+        memset (& message, 0, sizeof (message));
+        message.msg_name = & remote.storage;
+        message.msg_namelen = sizeof (remote.storage);
+        message.msg_iov = (struct iovec *) buffers;
+        message.msg_iovlen = bufferCount;
+
+        do
+          received = recvmsg (socket, & message, 0);
+        while (received == -1 && errno == EINTR);
+
+        if (received == -1)
+        {
+            if (errno == EWOULDBLOCK || errno == EAGAIN)
+              return 0;
+            last_error = errno;
+            return is_socket_failure (errno) ? -1 : 0;
+        }
+        if (message.msg_flags & MSG_TRUNC)
+          return -2; /* larger than ENet's buffer: ENet skips it */
+        if (address == NULL)
+          return (int) received;
+        remote.length = message.msg_namelen;
+        if (address_from_socket (socket, & remote, address) == 0)
+          return (int) received;
     }
-    if (message.msg_flags & MSG_TRUNC)
-      return -2; /* larger than ENet's buffer: ENet skips it */
-    if (address != NULL && message.msg_namelen >= sizeof (struct sockaddr_in) && sin.sin_family == AF_INET)
-      from_sockaddr (& sin, address);
-    else if (address != NULL)
-      return 0; /* not an IPv4 source: ignore */
-    return (int) received;
+    return 0;
 }
 
 int
