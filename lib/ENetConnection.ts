@@ -1,6 +1,8 @@
 import { lookup } from 'node:dns/promises';
 import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
+import { DtlsError } from './DtlsError';
+import { TLSOptions } from './TLSOptions';
 import { bindIp, boolean, bytes, integer, member, remoteIp, uint32Data } from './arguments';
 import { ENetError, ErrorCode } from './errors';
 import { ENetPacketPeer, PeerOwner } from './ENetPacketPeer';
@@ -41,6 +43,8 @@ export interface ENetEvent {
   data: number;
   /** RECEIVE: the channel the packet came on. */
   channel: number;
+  /** EVENT_ERROR of a DTLS client whose handshake failed: why (not in Godot, which times out). */
+  error?: DtlsError;
 }
 
 /** Events of a started host (see `start()`). */
@@ -51,8 +55,13 @@ export interface ENetConnectionEvents {
   disconnect: [peer: ENetPacketPeer, data: number];
   /** A packet arrived. In event-driven mode packets are not queued on the peer. */
   receive: [peer: ENetPacketPeer, packet: Buffer, channel: number, flags: number];
-  /** The socket failed; the host has stopped. */
+  /**
+   * ERR_CONNECTION_ERROR: the socket failed and the host has stopped. A DtlsError
+   * (ERR_CANT_CONNECT): a DTLS client's handshake failed; the host keeps running.
+   */
   error: [error: ENetError];
+  /** A DTLS handshake or session failed (server and client), in either mode. */
+  dtlsError: [error: DtlsError];
 }
 
 const BATCH_EVENTS = 1024;
@@ -61,6 +70,8 @@ const MAX_CHANNELS = 255;
 /** What native connect() returns for an address it cannot use (no IPv6, or a full token map). */
 const BAD_ADDRESS = -2;
 const UINT32_MAX = 0xffffffff;
+/** A batch record that says DTLS failures are waiting (native/connection.h). */
+const EVENT_DTLS_FAILURES = -2 as EventType;
 
 /** Where #onBatch is in the batch it is emitting. */
 interface BatchCursor {
@@ -98,6 +109,8 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
   #started = false;
   /** Events taken from a batch but not emitted (stop() in a handler): service() returns them first, start() emits them. */
   #pending: HeldEvent[] = [];
+  /** null without DTLS; else whether this host is the DTLS server. */
+  #dtlsServer: boolean | null = null;
 
   constructor() {
     super();
@@ -179,8 +192,11 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
     if (pending) return this.#toServiceEvent(pending);
     const packet = this.native.service(timeoutMs);
     const type = this.#event[EventField.Type] as EventType;
-    if (type === EventType.EVENT_NONE) return { type, peer: null, data: 0, channel: 0 };
-    return this.#toServiceEvent(this.#hold(type, this.#event, 0, packet));
+    const event = type === EventType.EVENT_NONE ? undefined : this.#hold(type, this.#event, 0, packet);
+    if (this.#dtlsServer !== null) this.#takeDtlsFailures();
+    if (event) return this.#toServiceEvent(event);
+    const failure = this.#pending.shift();
+    return failure ? this.#toServiceEvent(failure) : { type: EventType.EVENT_NONE, peer: null, data: 0, channel: 0 };
   }
 
   /** Sends every queued packet now, without receiving or producing events. */
@@ -231,8 +247,54 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
   }
 
   /**
+   * Makes this bound host a DTLS server (call right after `createHostBound`, before any peer
+   * connects): every datagram is a DTLS 1.2 record, as between Godot 4 hosts. Throws
+   * ERR_UNCONFIGURED when inactive, ERR_ALREADY_IN_USE when DTLS is already set up or peers
+   * exist, ERR_INVALID_PARAMETER for options that are not `TLSOptions.server(…)`, ERR_CANT_CREATE
+   * when mbedTLS refuses the key or certificate (with its reason).
+   */
+  dtlsServerSetup(options: TLSOptions): void {
+    if (!(options instanceof TLSOptions) || !options.isServer()) {
+      throw new ENetError(ErrorCode.ERR_INVALID_PARAMETER, 'dtlsServerSetup needs TLSOptions.server(key, certificate)');
+    }
+    this.#dtlsSetup(options.toNative(null), true);
+  }
+
+  /**
+   * Makes this host a DTLS client (call before `connectToHost`): the handshake with a server
+   * starts with the first datagram ENet sends it, and the server's certificate is checked as
+   * `options` says (default `TLSOptions.client()`: Node's CA bundle and `hostname`). A failure
+   * comes back at once as EVENT_ERROR (`event.error`) or 'error', not as a timeout.
+   */
+  dtlsClientSetup(hostname: string, options: TLSOptions = TLSOptions.client()): void {
+    if (typeof hostname !== 'string') {
+      throw new ENetError(ErrorCode.ERR_INVALID_PARAMETER, 'the host name must be a string');
+    }
+    if (!(options instanceof TLSOptions) || options.isServer()) {
+      throw new ENetError(ErrorCode.ERR_INVALID_PARAMETER, 'dtlsClientSetup needs TLSOptions.client() or clientUnsafe()');
+    }
+    this.#dtlsSetup(options.toNative(hostname === '' ? null : hostname), false);
+  }
+
+  #dtlsSetup(options: ReturnType<TLSOptions['toNative']>, server: boolean): void {
+    this.#requireActive();
+    if (this.#dtlsServer !== null) throw new ENetError(ErrorCode.ERR_ALREADY_IN_USE, 'DTLS is already set up');
+    const failure = this.native.dtlsSetup(...options);
+    if (failure !== undefined) {
+      throw new ENetError(failure.startsWith('set up DTLS before') ? ErrorCode.ERR_ALREADY_IN_USE : ErrorCode.ERR_CANT_CREATE, failure);
+    }
+    this.#dtlsServer = server;
+  }
+
+  /** Whether DTLS is set up on this host. */
+  isDtls(): boolean {
+    return this.#dtlsServer !== null;
+  }
+
+  /**
    * While true, peers that connect to this host are disconnected as soon as ENet accepts
-   * them and no CONNECT event is reported. (Godot only honours this on DTLS servers.)
+   * them and no CONNECT event is reported, and a DTLS server answers no new handshake.
+   * (Godot only honours this on DTLS servers.)
    */
   refuseNewConnections(refuse: boolean): void {
     this.#requireActive();
@@ -285,6 +347,7 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
   destroy(): void {
     this.#started = false;
     this.#pending = [];
+    this.#dtlsServer = null;
     if (this.#cursor) this.#cursor.next = this.#cursor.count; // the rest of a batch dies with the host
     this.native.destroy();
     this.#peers.clear();
@@ -319,7 +382,10 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
     this.#started = false;
     this.native.stop();
     const cursor = this.#cursor;
-    while (cursor && cursor.next < cursor.count) this.#pending.push(this.#take(cursor));
+    while (cursor && cursor.next < cursor.count) {
+      const held = this.#take(cursor);
+      if (held.type !== EventType.EVENT_NONE) this.#pending.push(held);
+    }
     return this;
   }
 
@@ -351,6 +417,14 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
       while (cursor.next < cursor.count) {
         const at = cursor.next++ * EventField.BatchCount;
         const type = batch[at + EventField.Type] as EventType;
+        if (type === EVENT_DTLS_FAILURES) {
+          try {
+            this.#takeDtlsFailures();
+          } catch (err) {
+            failure ??= err;
+          }
+          continue;
+        }
         const packet = type === EventType.EVENT_RECEIVE ? this.#packetAt(cursor, at) : undefined;
         const peer = type === EventType.EVENT_ERROR ? null : this.#peerOf(type, batch[at + EventField.Peer]);
         try {
@@ -373,7 +447,7 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
     while (this.#started && this.#pending.length > 0) {
       const event = this.#pending.shift()!;
       try {
-        this.#emitEvent(event.type, event.peer, event.data, event.channel, event.flags, event.packet);
+        this.#emitEvent(event.type, event.peer, event.data, event.channel, event.flags, event.packet, event.error);
       } catch (err) {
         failure ??= err;
       }
@@ -382,9 +456,13 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
   }
 
   #emitEvent(type: EventType, peer: ENetPacketPeer | null, data: number, channel: number, flags: number,
-    packet: Buffer | undefined): void {
+    packet: Buffer | undefined, error?: DtlsError): void {
     switch (type) {
       case EventType.EVENT_ERROR:
+        if (error) {
+          this.emit('error', error);
+          break;
+        }
         this.stop();
         this.emit('error', new ENetError(ErrorCode.ERR_CONNECTION_ERROR, 'the host socket failed; the host has stopped'));
         break;
@@ -410,6 +488,8 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
   #take(cursor: BatchCursor): HeldEvent {
     const at = cursor.next++ * EventField.BatchCount;
     const type = this.#batch![at + EventField.Type] as EventType;
+    // DTLS failures stay queued natively: the next service() or batch takes them.
+    if (type === EVENT_DTLS_FAILURES) return { type: EventType.EVENT_NONE, peer: null, data: 0, channel: 0, flags: 0 };
     return this.#hold(type, this.#batch!, at, type === EventType.EVENT_RECEIVE ? this.#packetAt(cursor, at) : undefined);
   }
 
@@ -430,7 +510,25 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
   /** The `service()` form of an event; a received packet is queued on its peer for getPacket(). */
   #toServiceEvent(event: HeldEvent): ENetEvent {
     if (event.type === EventType.EVENT_RECEIVE) event.peer!.enqueue(event.packet!, event.flags);
-    return { type: event.type, peer: event.peer, data: event.data, channel: event.channel };
+    const serviceEvent: ENetEvent = { type: event.type, peer: event.peer, data: event.data, channel: event.channel };
+    if (event.error) serviceEvent.error = event.error;
+    return serviceEvent;
+  }
+
+  /**
+   * Reports the DTLS failures queued natively: 'dtlsError' for each; a client's also become
+   * EVENT_ERROR (returned by service(), or emitted as 'error' when started).
+   */
+  #takeDtlsFailures(): void {
+    for (const failure of this.native.takeDtlsFailures()) {
+      const peer = failure.peer < 0 ? null : this.#peers.get(failure.peer) ?? this.#adopt(failure.peer);
+      const error = new DtlsError(failure.address, failure.port, failure.reason, failure.code, peer);
+      this.emit('dtlsError', error);
+      if (this.#dtlsServer) continue;
+      const event: HeldEvent = { type: EventType.EVENT_ERROR, peer, data: 0, channel: 0, flags: 0, error };
+      if (this.#started) this.#emitEvent(event.type, peer, 0, 0, 0, undefined, error);
+      else this.#pending.push(event);
+    }
   }
 
   /** @internal */

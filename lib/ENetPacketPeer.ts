@@ -2,6 +2,7 @@ import { integer, member, uint32Data } from './arguments';
 import { ENetError, ErrorCode } from './errors';
 import { DisconnectKind, NativeConnection } from './native';
 import { PacketQueue } from './PacketQueue';
+import { X509Certificate } from './X509Certificate';
 
 /** Godot's `ENetPacketPeer.PeerState` (identical to ENet's `ENetPeerState`). */
 export enum PeerState {
@@ -198,6 +199,23 @@ export class ENetPacketPeer {
   /** The remote port, or 0 for an inactive peer. */
   getRemotePort(): number {
     return this.#owner.native.peerRemotePort(this.#handle);
+  }
+
+  /**
+   * The cipher suite the DTLS session with this peer negotiated (e.g.
+   * `'TLS-ECDHE-ECDSA-WITH-AES-256-GCM-SHA384'`); null without DTLS or once inactive.
+   */
+  getCipherSuite(): string | null {
+    return this.#owner.native.peerDtlsInfo(this.#handle)?.cipherSuite ?? null;
+  }
+
+  /**
+   * The certificate the remote presented in the DTLS handshake (a client sees the server's;
+   * a server sees none, as clients send none); null without DTLS or once inactive.
+   */
+  getRemoteCertificate(): X509Certificate | null {
+    const der = this.#owner.native.peerDtlsInfo(this.#handle)?.certificate;
+    return der ? X509Certificate.fromPem(der) : null;
   }
 
   isActive(): boolean {

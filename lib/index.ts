@@ -2,6 +2,12 @@ export { ENetConnection, EventType, CompressionMode, HostStatistic } from './ENe
 export type { ENetEvent } from './ENetConnection';
 export { ENetPacketPeer, PeerState, PeerStatistic } from './ENetPacketPeer';
 export { ENetError, ErrorCode } from './errors';
+export { DtlsError } from './DtlsError';
+export { TLSOptions } from './TLSOptions';
+export { CryptoKey } from './CryptoKey';
+export { X509Certificate } from './X509Certificate';
+export { Crypto } from './Crypto';
+export type { CertificateRequest } from './Crypto';
 export type { ErrorName } from './errors';
 
 import { addon } from './native';

@@ -51,6 +51,11 @@ export interface NativeConnection {
   getMaxChannels(): number;
   getLocalPort(): number;
   socketSend(ip: string, port: number, packet: Uint8Array): number;
+  /** undefined, or why DTLS could not be set up. */
+  dtlsSetup(server: boolean, certificatePem: string | null, keyPem: string | null, trustedPem: string | null,
+    hostname: string | null, verify: boolean): string | undefined;
+  takeDtlsFailures(): NativeDtlsFailure[];
+  peerDtlsInfo(peer: number): { cipherSuite: string; certificate: Buffer | null } | null;
   start(onEvents: BatchListener, batchView: Float64Array): number;
   stop(): void;
   setRef(ref: boolean): void;
@@ -69,8 +74,21 @@ export interface NativeConnection {
   peerChannels(peer: number): number;
 }
 
+/** A DTLS handshake or session that failed (native/connection_dtls.cc). */
+export interface NativeDtlsFailure {
+  address: string;
+  port: number;
+  /** mbedTLS's error code (negative). */
+  code: number;
+  reason: string;
+  /** The handle of the peer using that remote, or -1. */
+  peer: number;
+}
+
 interface Addon {
   NativeConnection: new (eventView: Float64Array) => NativeConnection;
+  createCertificate(subjectKeyPem: string, subjectName: string, issuerKeyPem: string, issuerName: string,
+    notBefore: string, notAfter: string, isCa: boolean, serial: Buffer): { pem?: string; error?: string };
   versions: { enet: string; mbedtls: string; mbedtlsLinked: string };
 }
 

@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "certificate.h"
 #include "connection.h"
 
 namespace {
@@ -19,6 +20,7 @@ std::string EnetVersion() {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   enet_initialize();  // a no-op in our platform layer, kept for ENet's contract
   exports.Set("NativeConnection", godot_enet::Connection::Define(env));
+  exports.Set("createCertificate", Napi::Function::New<godot_enet::CreateCertificate>(env, "createCertificate"));
 
   Napi::Object versions = Napi::Object::New(env);
   versions.Set("enet", EnetVersion());

@@ -64,6 +64,9 @@ Napi::Function Connection::Define(Napi::Env env) {
     InstanceMethod<&Connection::GetMaxChannels>("getMaxChannels"),
     InstanceMethod<&Connection::GetLocalPort>("getLocalPort"),
     InstanceMethod<&Connection::SocketSend>("socketSend"),
+    InstanceMethod<&Connection::DtlsSetup>("dtlsSetup"),
+    InstanceMethod<&Connection::TakeDtlsFailures>("takeDtlsFailures"),
+    InstanceMethod<&Connection::PeerDtlsInfo>("peerDtlsInfo"),
     InstanceMethod<&Connection::Start>("start"),
     InstanceMethod<&Connection::Stop>("stop"),
     InstanceMethod<&Connection::SetRef>("setRef"),
@@ -360,6 +363,7 @@ Napi::Value Connection::Compress(const Napi::CallbackInfo& info) {
 
 Napi::Value Connection::RefuseNewConnections(const Napi::CallbackInfo& info) {
   refusing_ = info.Length() > 0 && info[0].ToBoolean().Value();
+  if (host_ != nullptr) platform_dtls_refuse_new(host_->socket, refusing_);  // no new handshakes either
   return info.Env().Undefined();
 }
 

@@ -33,8 +33,11 @@ enum EventField {
   EVENT_OFFSET = EVENT_FIELDS, EVENT_LENGTH, BATCH_FIELDS
 };
 
-// Godot's ENetConnection.EventType numbers.
-enum EventType { EVENT_ERROR = -1, EVENT_NONE = 0, EVENT_CONNECT = 1, EVENT_DISCONNECT = 2, EVENT_RECEIVE = 3 };
+// Godot's ENetConnection.EventType numbers, and one of our own for event-driven batches: DTLS
+// failures are waiting (takeDtlsFailures).
+enum EventType {
+  EVENT_DTLS_FAILURES = -2, EVENT_ERROR = -1, EVENT_NONE = 0, EVENT_CONNECT = 1, EVENT_DISCONNECT = 2, EVENT_RECEIVE = 3
+};
 
 constexpr uint32_t kFlagsAllowed = ENET_PACKET_FLAG_RELIABLE | ENET_PACKET_FLAG_UNSEQUENCED |
                                    ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT;
@@ -90,6 +93,11 @@ class Connection : public Napi::ObjectWrap<Connection> {
   Napi::Value GetMaxChannels(const Napi::CallbackInfo& info);
   Napi::Value GetLocalPort(const Napi::CallbackInfo& info);
   Napi::Value SocketSend(const Napi::CallbackInfo& info);
+
+  // connection_dtls.cc: DTLS.
+  Napi::Value DtlsSetup(const Napi::CallbackInfo& info);
+  Napi::Value TakeDtlsFailures(const Napi::CallbackInfo& info);
+  Napi::Value PeerDtlsInfo(const Napi::CallbackInfo& info);
 
   // connection_events.cc: event-driven mode.
   Napi::Value Start(const Napi::CallbackInfo& info);

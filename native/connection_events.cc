@@ -4,6 +4,7 @@
 
 #include "event_pump.h"
 #include "packet_buffer.h"
+#include "platform/platform.h"
 
 #include <enet/time.h>
 
@@ -112,6 +113,7 @@ uint32_t Connection::NextServiceDelay() {
     connected = connected || peer->state == ENET_PEER_STATE_CONNECTED;
   }
   if (connected) due(host_->bandwidthThrottleEpoch + ENET_HOST_BANDWIDTH_THROTTLE_INTERVAL);
+  delay = std::min<uint32_t>(delay, platform_dtls_next_timeout(host_->socket));  // handshakes, reaping
   delayScannedAt_ = now;
   scannedDelay_ = delay == kNoDelay ? delay : std::max<uint32_t>(delay, 1);
   return scannedDelay_;
@@ -156,6 +158,9 @@ void Connection::Pump(bool socketFailed) {
       if (record.type == EVENT_ERROR && !failed) continue;
       io = false;
       records_.push_back(record);
+    }
+    if (batch == 0 && platform_dtls_failures_pending(host_->socket)) {
+      records_.push_back(EventRecord{EVENT_DTLS_FAILURES, kNoPeer, 0, 0, 0, nullptr});
     }
     if (socketFailed) records_.push_back(EventRecord{EVENT_ERROR, kNoPeer, 0, 0, 0, nullptr});
     if (records_.empty()) break;

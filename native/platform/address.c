@@ -222,6 +222,26 @@ platform_address_to_ip (ENetSocket socket, const ENetAddress * address, char * i
     return inet_ntop (AF_INET, & address -> host, ip, (socklen_t) length) == NULL ? -1 : 0;
 }
 
+void
+address_format (const SocketAddress * address, char * ip, size_t length, enet_uint16 * port)
+{
+    if (address -> storage.ss_family == AF_INET6)
+    {
+        const struct sockaddr_in6 * sin6 = (const struct sockaddr_in6 *) & address -> storage;
+        * port = ENET_NET_TO_HOST_16 (sin6 -> sin6_port);
+        if (is_v4_mapped (& sin6 -> sin6_addr))
+          inet_ntop (AF_INET, sin6 -> sin6_addr.s6_addr + 12, ip, (socklen_t) length);
+        else
+          inet_ntop (AF_INET6, & sin6 -> sin6_addr, ip, (socklen_t) length);
+    }
+    else
+    {
+        const struct sockaddr_in * sin = (const struct sockaddr_in *) & address -> storage;
+        * port = ENET_NET_TO_HOST_16 (sin -> sin_port);
+        inet_ntop (AF_INET, & sin -> sin_addr, ip, (socklen_t) length);
+    }
+}
+
 /* ENet's own address API. ENet's core never calls it; it is IPv4-only because an ENetAddress
  * alone cannot name an IPv6 host (tokens belong to a socket). */
 

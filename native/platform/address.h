@@ -33,4 +33,10 @@ int address_to_socket (ENetSocket socket, const ENetAddress * address, SocketAdd
  * an IPv6 source that the socket's full token map cannot take. */
 int address_from_socket (ENetSocket socket, const SocketAddress * source, ENetAddress * result);
 
+/* The printable IP (IPv4 dotted, even when v4-mapped) and the port of an OS address. */
+void address_format (const SocketAddress * address, char * ip, size_t length, enet_uint16 * port);
+
+/* The printable IP (IPv4 dotted, even when v4-mapped) and the port of an OS address. */
+void address_format (const SocketAddress * address, char * ip, size_t length, enet_uint16 * port);
+
 #endif

@@ -35,6 +35,60 @@ int platform_address_from_ip (ENetSocket socket, const char * ip, ENetAddress * 
 /* Writes the IP (IPv4 dotted, or IPv6 with its %zone) of an address seen by this socket. */
 int platform_address_to_ip (ENetSocket socket, const ENetAddress * address, char * ip, size_t length);
 
+/* DTLS set-up for one host socket (platform/dtls.h). PEM texts are NUL-terminated; NULL when
+ * absent. */
+typedef struct
+{
+    int server;                      /* 1: accept handshakes; 0: start them */
+    const char * own_certificate;    /* server: its certificate, then its chain */
+    const char * private_key;        /* server */
+    const char * trusted_chain;      /* client: CAs to verify against; NULL with verify: none given */
+    const char * hostname;           /* client: SNI and the name to check; NULL: no name check */
+    int verify;                      /* client: 1 to require a valid certificate, 0 to accept any */
+} PlatformDtlsOptions;
+
+/* A handshake or session failure: where, and mbedTLS's reason. */
+typedef struct
+{
+    ENetAddress address;             /* as ENet names the remote (an IPv6 remote: its token) */
+    char ip [64];
+    enet_uint16 port;
+    int code;                        /* mbedTLS error code (negative) */
+    char reason [256];
+} PlatformDtlsFailure;
+
+/* What a connected session negotiated. */
+typedef struct
+{
+    const char * cipher_suite;
+    const unsigned char * peer_certificate;   /* DER, or NULL when the remote sent none */
+    size_t peer_certificate_length;
+} PlatformDtlsSessionInfo;
+
+/* Puts DTLS under the host of this socket (attached with platform_socket_attach). Returns 0, or
+ * -1 with a readable reason in `error`. Only once per socket. */
+int platform_dtls_setup (ENetSocket socket, const PlatformDtlsOptions * options, char * error, size_t errorLength);
+
+/* Whether platform_dtls_setup succeeded on this socket. */
+int platform_dtls_enabled (ENetSocket socket);
+
+/* A server refusing new connections answers no new handshake. */
+void platform_dtls_refuse_new (ENetSocket socket, int refuse);
+
+/* Whether failures are queued for platform_dtls_take_failure. */
+int platform_dtls_failures_pending (ENetSocket socket);
+
+/* Takes the oldest queued failure; 1 when one was taken, 0 when none is queued. */
+int platform_dtls_take_failure (ENetSocket socket, PlatformDtlsFailure * failure);
+
+/* Milliseconds until DTLS needs the host serviced (handshake resends, reaping), or
+ * 0xFFFFFFFF when nothing is due. */
+enet_uint32 platform_dtls_next_timeout (ENetSocket socket);
+
+/* What the connected session with `address` negotiated; 0, or -1 when there is none. The
+ * pointers stay valid until the host is next serviced. */
+int platform_dtls_session_info (ENetSocket socket, const ENetAddress * address, PlatformDtlsSessionInfo * info);
+
 #ifdef __cplusplus
 }
 #endif

@@ -12,6 +12,8 @@
 #include "platform/platform.h"
 #include "platform/address.h"
 #include "platform/socket_state.h"
+#include "platform/dtls.h"
+#include "platform/datagram.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -235,6 +237,12 @@ enet_socket_send (ENetSocket socket, const ENetAddress * address, const ENetBuff
     SocketAddress remote;
     ssize_t sent;
 
+    if (dtls_in_use ())
+    {
+        SocketState * state = socket_state_find (socket);
+        if (state != NULL && state -> dtls != NULL)
+          return dtls_send (state -> dtls, address, buffers, bufferCount);
+    }
     memset (& message, 0, sizeof (message));
     if (address != NULL)
     {
@@ -260,43 +268,54 @@ enet_socket_send (ENetSocket socket, const ENetAddress * address, const ENetBuff
     return is_socket_failure (errno) ? -1 : 0;
 }
 
-/* Datagrams from unusable sources skipped per call before reporting "nothing to read", so a
- * flood of them cannot hold the thread. */
-#define MAX_SKIPPED_DATAGRAMS 256
+int
+datagram_read (ENetSocket socket, ENetBuffer * buffers, size_t bufferCount, SocketAddress * source)
+{
+    struct msghdr message;
+    ssize_t received;
+
+    memset (& message, 0, sizeof (message));
+    message.msg_name = & source -> storage;
+    message.msg_namelen = sizeof (source -> storage);
+    message.msg_iov = (struct iovec *) buffers;
+    message.msg_iovlen = bufferCount;
+
+    do
+      received = recvmsg (socket, & message, 0);
+    while (received == -1 && errno == EINTR);
+
+    if (received == -1)
+    {
+        if (errno == EWOULDBLOCK || errno == EAGAIN)
+          return 0;
+        last_error = errno;
+        return is_socket_failure (errno) ? -1 : 0;
+    }
+    if (message.msg_flags & MSG_TRUNC)
+      return -2;
+    source -> length = message.msg_namelen;
+    return (int) received;
+}
 
 int
 enet_socket_receive (ENetSocket socket, ENetAddress * address, ENetBuffer * buffers, size_t bufferCount)
 {
-    struct msghdr message;
-    SocketAddress remote;
-    ssize_t received;
+    SocketAddress source;
 
+    if (dtls_in_use ())
+    {
+        SocketState * state = socket_state_find (socket);
+        if (state != NULL && state -> dtls != NULL)
+          return dtls_receive (state -> dtls, address, buffers, bufferCount);
+    }
     for (int skipped = 0; skipped < MAX_SKIPPED_DATAGRAMS; ++ skipped)
     {
-        memset (& message, 0, sizeof (message));
-        message.msg_name = & remote.storage;
-        message.msg_namelen = sizeof (remote.storage);
-        message.msg_iov = (struct iovec *) buffers;
-        message.msg_iovlen = bufferCount;
-
-        do
-          received = recvmsg (socket, & message, 0);
-        while (received == -1 && errno == EINTR);
-
-        if (received == -1)
-        {
-            if (errno == EWOULDBLOCK || errno == EAGAIN)
-              return 0;
-            last_error = errno;
-            return is_socket_failure (errno) ? -1 : 0;
-        }
-        if (message.msg_flags & MSG_TRUNC)
-          return -2; /* larger than ENet's buffer: ENet skips it */
-        if (address == NULL)
-          return (int) received;
-        remote.length = message.msg_namelen;
-        if (address_from_socket (socket, & remote, address) == 0)
-          return (int) received;
+        int received = datagram_read (socket, buffers, bufferCount, & source);
+        /* Nothing, a failure, or too large for ENet's buffer (-2: ENet skips it). */
+        if (received <= 0 || address == NULL)
+          return received;
+        if (address_from_socket (socket, & source, address) == 0)
+          return received;
     }
     return 0;
 }

@@ -5,6 +5,7 @@
 #define ENET_BUILDING_LIB 1
 #include "platform/platform.h"
 #include "platform/socket_state.h"
+#include "platform/dtls.h"
 
 #include <stdlib.h>
 
@@ -76,6 +77,8 @@ socket_state_forget (ENetSocket socket)
     UNLOCK ();
     if (state == NULL)
       return;
+    if (state -> dtls != NULL)
+      dtls_destroy (state -> dtls);
     address_map_free (& state -> addresses);
     free (state);
 }

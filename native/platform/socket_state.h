@@ -1,6 +1,6 @@
 /*
  * What the platform layer keeps per host socket, beyond the descriptor ENet passes around:
- * the host it belongs to and its IPv6 token map. ENet's socket functions receive only the
+ * the host it belongs to, its IPv6 token map and its DTLS sessions. ENet's socket functions receive only the
  * descriptor, so states are found through a process-wide registry (threads may own hosts).
  * A state is used only by the thread that owns its host.
  */
@@ -9,11 +9,14 @@
 
 #include "platform/address_map.h"
 
+struct Dtls;
+
 typedef struct SocketState
 {
     ENetSocket socket;
     const ENetHost * host;
     AddressMap addresses;
+    struct Dtls * dtls;          /* NULL until platform_dtls_setup() */
     struct SocketState * next;
 } SocketState;
 

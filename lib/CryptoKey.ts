@@ -1,0 +1,62 @@
+import { KeyObject, createPrivateKey, generateKeyPairSync } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { ENetError, ErrorCode } from './errors';
+
+/**
+ * A private key, as Godot's `CryptoKey`: what a DTLS server signs its handshakes with. Loaded
+ * from PEM (PKCS#8, PKCS#1 or SEC1) or DER; RSA and EC keys work with DTLS.
+ */
+export class CryptoKey {
+  private constructor(
+    /** Node's view of the key. */
+    readonly keyObject: KeyObject,
+  ) {}
+
+  /** A key from PEM text or a Buffer (PEM or DER). Throws ERR_PARSE_ERROR when it is not a private key. */
+  static fromPem(pem: string | Uint8Array): CryptoKey {
+    try {
+      const key = typeof pem === 'string' ? createPrivateKey(pem)
+        : createPrivateKey({ key: Buffer.from(pem), format: looksLikePem(pem) ? 'pem' : 'der', type: 'pkcs8' });
+      return new CryptoKey(key);
+    } catch (err) {
+      throw new ENetError(ErrorCode.ERR_PARSE_ERROR, `not a private key: ${(err as Error).message}`);
+    }
+  }
+
+  /** A key read from a file (PEM or DER). Throws ERR_FILE_CANT_READ or ERR_PARSE_ERROR. */
+  static load(path: string): CryptoKey {
+    return CryptoKey.fromPem(readFile(path));
+  }
+
+  /** A new RSA key of `size` bits, as Godot's `Crypto.generate_rsa`. */
+  static generateRsa(size = 2048): CryptoKey {
+    return new CryptoKey(generateKeyPairSync('rsa', { modulusLength: size }).privateKey);
+  }
+
+  /** A new EC key on P-256: much faster to make than RSA, and what most DTLS peers prefer. */
+  static generateEc(): CryptoKey {
+    return new CryptoKey(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey);
+  }
+
+  /** The key as PKCS#8 PEM text. */
+  toPem(): string {
+    return this.keyObject.export({ type: 'pkcs8', format: 'pem' }) as string;
+  }
+
+  /** Writes the key as PKCS#8 PEM. */
+  save(path: string): void {
+    writeFileSync(path, this.toPem(), { mode: 0o600 });
+  }
+}
+
+export function looksLikePem(data: Uint8Array): boolean {
+  return Buffer.from(data.subarray(0, 64)).toString('latin1').includes('-----BEGIN');
+}
+
+export function readFile(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (err) {
+    throw new ENetError(ErrorCode.ERR_FILE_CANT_READ, `cannot read ${path}: ${(err as Error).message}`);
+  }
+}
