@@ -286,6 +286,15 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
     this.#dtlsServer = server;
   }
 
+  /**
+   * The DTLS sessions this host holds (a server: one per remote, until its peer leaves or, for
+   * a handshake no peer took up, 8 s), and how many are still handshaking. Not in Godot.
+   */
+  getDtlsSessionCount(): { sessions: number; handshaking: number } {
+    const [sessions, handshaking] = this.native.dtlsSessions();
+    return { sessions, handshaking };
+  }
+
   /** Whether DTLS is set up on this host. */
   isDtls(): boolean {
     return this.#dtlsServer !== null;

@@ -55,6 +55,7 @@ export interface NativeConnection {
   dtlsSetup(server: boolean, certificatePem: string | null, keyPem: string | null, trustedPem: string | null,
     hostname: string | null, verify: boolean): string | undefined;
   takeDtlsFailures(): NativeDtlsFailure[];
+  dtlsSessions(): [sessions: number, handshaking: number];
   peerDtlsInfo(peer: number): { cipherSuite: string; certificate: Buffer | null } | null;
   start(onEvents: BatchListener, batchView: Float64Array): number;
   stop(): void;

@@ -66,6 +66,7 @@ Napi::Function Connection::Define(Napi::Env env) {
     InstanceMethod<&Connection::SocketSend>("socketSend"),
     InstanceMethod<&Connection::DtlsSetup>("dtlsSetup"),
     InstanceMethod<&Connection::TakeDtlsFailures>("takeDtlsFailures"),
+    InstanceMethod<&Connection::DtlsSessions>("dtlsSessions"),
     InstanceMethod<&Connection::PeerDtlsInfo>("peerDtlsInfo"),
     InstanceMethod<&Connection::Start>("start"),
     InstanceMethod<&Connection::Stop>("stop"),

@@ -97,6 +97,7 @@ class Connection : public Napi::ObjectWrap<Connection> {
   // connection_dtls.cc: DTLS.
   Napi::Value DtlsSetup(const Napi::CallbackInfo& info);
   Napi::Value TakeDtlsFailures(const Napi::CallbackInfo& info);
+  Napi::Value DtlsSessions(const Napi::CallbackInfo& info);
   Napi::Value PeerDtlsInfo(const Napi::CallbackInfo& info);
 
   // connection_events.cc: event-driven mode.

@@ -72,6 +72,17 @@ Napi::Value Connection::TakeDtlsFailures(const Napi::CallbackInfo& info) {
   return failures;
 }
 
+// dtlsSessions(): [sessions, handshaking] held by the DTLS layer of this host.
+Napi::Value Connection::DtlsSessions(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  size_t sessions = 0, handshaking = 0;
+  if (host_ != nullptr) platform_dtls_count_sessions(host_->socket, &sessions, &handshaking);
+  Napi::Array result = Napi::Array::New(env, 2);
+  result.Set(0u, static_cast<double>(sessions));
+  result.Set(1u, static_cast<double>(handshaking));
+  return result;
+}
+
 // peerDtlsInfo(handle): { cipherSuite, certificate: Buffer (DER) | null } | null
 Napi::Value Connection::PeerDtlsInfo(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

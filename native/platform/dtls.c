@@ -32,6 +32,7 @@
 #define IDLE_SWEEP_MS 1000           /* how soon an idle host notices a peer that left */
 #define MAX_FAILURES 32              /* queued for the addon; the oldest go first */
 #define KEY_LENGTH 22                /* address (16), port (2), scope (4) */
+#define MAX_EARLY_DATAGRAMS 4        /* a client's datagrams held until its handshake is done */
 #define TRANSPORT_ID_LENGTH 18       /* what cookies bind to: address and port, as Godot */
 /* The largest record a peer may send, with room for its header and cipher expansion. */
 #define DATAGRAM_CAPACITY (MBEDTLS_SSL_IN_CONTENT_LEN + 2048)
@@ -49,6 +50,10 @@ typedef struct Session
     int held;                        /* set by the sweep: a live ENet peer uses it now */
     int reported;                    /* a failure was queued for it */
     enet_uint32 created;
+    /* What ENet sent while the handshake ran (its CONNECT), sent once it is done: the connect
+     * then takes one round trip more than plain ENet, not ENet's 500 ms resend timeout. */
+    ENetBuffer early [MAX_EARLY_DATAGRAMS];
+    size_t early_count;
     mbedtls_ssl_context ssl;
     mbedtls_timing_delay_context timer;
 } Session;
@@ -183,8 +188,16 @@ new_session (Dtls * dtls)
 }
 
 static void
+drop_early_datagrams (Session * session)
+{
+    while (session -> early_count > 0)
+      free (session -> early [-- session -> early_count].data);
+}
+
+static void
 free_session (Session * session)
 {
+    drop_early_datagrams (session);
     mbedtls_ssl_free (& session -> ssl);
     free (session);
 }
@@ -272,6 +285,7 @@ fail_session (Session * session, int code)
     if (session -> state == SESSION_HANDSHAKING)
       -- dtls -> handshaking;
     session -> state = SESSION_FAILED;
+    drop_early_datagrams (session);
     mbedtls_ssl_free (& session -> ssl);  /* its memory goes now; mbedtls_ssl_free is idempotent */
 }
 
@@ -293,9 +307,30 @@ advance_handshake (Session * session)
     {
         session -> state = SESSION_CONNECTED;
         -- session -> dtls -> handshaking;
+        for (size_t i = 0; i < session -> early_count; ++ i)
+          mbedtls_ssl_write (& session -> ssl, (const unsigned char *) session -> early [i].data, session -> early [i].dataLength);
+        drop_early_datagrams (session);
     }
     else if (result != MBEDTLS_ERR_SSL_WANT_READ && result != MBEDTLS_ERR_SSL_WANT_WRITE)
       fail_session (session, result);
+}
+
+/* Keeps a datagram ENet sends during the handshake; 0 when there is no room (ENet resends). */
+static int
+hold_early_datagram (Session * session, const ENetBuffer * buffers, size_t bufferCount, size_t length)
+{
+    unsigned char * copy;
+    if (session -> early_count == MAX_EARLY_DATAGRAMS || (copy = (unsigned char *) malloc (length)) == NULL)
+      return 0;
+    length = 0;
+    for (size_t i = 0; i < bufferCount; ++ i)
+    {
+        memcpy (copy + length, buffers [i].data, buffers [i].dataLength);
+        length += buffers [i].dataLength;
+    }
+    session -> early [session -> early_count].data = copy;
+    session -> early [session -> early_count ++].dataLength = length;
+    return (int) length;
 }
 
 /* A datagram from a remote without a session, at a server. Only a ClientHello with a valid
@@ -349,7 +384,6 @@ start_client_session (Dtls * dtls, const SocketAddress * remote, const unsigned 
     session -> remote = * remote;
     memcpy (session -> key, key, KEY_LENGTH);
     insert_session (dtls, session);
-    advance_handshake (session);  /* sends the ClientHello */
     return session;
 }
 
@@ -521,16 +555,21 @@ dtls_send (Dtls * dtls, const ENetAddress * address, const ENetBuffer * buffers,
     if (session == NULL)
     {
         /* A server reaches only remotes that have a session (as Godot 4.4+: "sent", and ENet's
-         * timeout cleans up); a client starts a handshake, and ENet resends until it is done. */
-        if (! dtls -> server)
-          start_client_session (dtls, & remote, key);
-        return dtls -> server ? (int) length : 0;
+         * timeout cleans up); a client starts a handshake. */
+        if (dtls -> server)
+          return (int) length;
+        if ((session = start_client_session (dtls, & remote, key)) == NULL)
+          return 0;
     }
     switch (session -> state)
     {
     case SESSION_HANDSHAKING:
         advance_handshake (session);
-        return 0;
+        if (session -> state == SESSION_HANDSHAKING)
+          return dtls -> server ? 0 : hold_early_datagram (session, buffers, bufferCount, length);
+        if (session -> state != SESSION_CONNECTED)
+          return (int) length;
+        break;
     case SESSION_CONNECTED:
         break;
     default:
@@ -761,6 +800,14 @@ platform_dtls_refuse_new (ENetSocket socket, int refuse)
     Dtls * dtls = dtls_of (socket);
     if (dtls != NULL)
       dtls_refuse_new (dtls, refuse);
+}
+
+void
+platform_dtls_count_sessions (ENetSocket socket, size_t * sessions, size_t * handshaking)
+{
+    Dtls * dtls = dtls_of (socket);
+    * sessions = dtls == NULL ? 0 : dtls -> sessions;
+    * handshaking = dtls == NULL ? 0 : dtls -> handshaking;
 }
 
 int

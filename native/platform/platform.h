@@ -75,6 +75,9 @@ int platform_dtls_enabled (ENetSocket socket);
 /* A server refusing new connections answers no new handshake. */
 void platform_dtls_refuse_new (ENetSocket socket, int refuse);
 
+/* How many DTLS sessions the socket holds, and how many of them are still handshaking. */
+void platform_dtls_count_sessions (ENetSocket socket, size_t * sessions, size_t * handshaking);
+
 /* Whether failures are queued for platform_dtls_take_failure. */
 int platform_dtls_failures_pending (ENetSocket socket);
 

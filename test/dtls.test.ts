@@ -1,0 +1,293 @@
+import { spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  Crypto, CryptoKey, DtlsError, ENetConnection, ENetPacketPeer, EventType, TLSOptions, X509Certificate,
+} from '../lib/index';
+import { Recorder, expectENetError, host, pattern, pumpFor, pumpUntil } from './helpers';
+
+let serverKey: CryptoKey;
+let selfSigned: X509Certificate;       // CN=localhost, self-signed
+let caKey: CryptoKey;
+let ca: X509Certificate;               // a development CA
+let caSigned: X509Certificate;         // CN=game.test, signed by the CA
+let otherCa: X509Certificate;          // a CA that signed nothing here
+
+beforeAll(() => {
+  serverKey = CryptoKey.generateEc();
+  selfSigned = Crypto.generateSelfSignedCertificate(serverKey, 'CN=localhost,O=godot-enet tests,C=FR');
+  caKey = CryptoKey.generateEc();
+  ca = Crypto.generateCertificate({ key: caKey, subjectName: 'CN=Test CA,O=godot-enet tests', isCa: true });
+  caSigned = Crypto.generateCertificate({ key: serverKey, subjectName: 'CN=game.test', issuer: { key: caKey, certificate: ca } });
+  const otherKey = CryptoKey.generateEc();
+  otherCa = Crypto.generateCertificate({ key: otherKey, subjectName: 'CN=Other CA', isCa: true });
+});
+
+function dtlsServer(certificate = selfSigned, maxPeers = 32): ENetConnection {
+  const server = host();
+  server.createHostBound('127.0.0.1', 0, maxPeers);
+  server.dtlsServerSetup(TLSOptions.server(serverKey, certificate));
+  return server;
+}
+
+interface Attempt {
+  client: ENetConnection;
+  peer: ENetPacketPeer;
+  events: Recorder;
+}
+
+function dtlsClient(server: ENetConnection, hostname: string, options: TLSOptions, data = 0): Attempt {
+  const client = host();
+  client.createHost(1);
+  client.dtlsClientSetup(hostname, options);
+  const peer = client.connectToHost('127.0.0.1', server.getLocalPort(), 0, data)!;
+  return { client, peer, events: new Recorder(client) };
+}
+
+/** Pumps until the client connects or fails; returns its first such event and how long it took. */
+function settle(server: Recorder, attempt: Attempt, limitMs = 8000): { type: EventType; error?: DtlsError; ms: number } {
+  const started = Date.now();
+  pumpUntil([server, attempt.events], () => attempt.events.events.some((event) =>
+    event.type === EventType.EVENT_CONNECT || event.type === EventType.EVENT_ERROR), limitMs);
+  const event = attempt.events.events.find((e) => e.type === EventType.EVENT_CONNECT || e.type === EventType.EVENT_ERROR)!;
+  return { type: event.type, error: event.error, ms: Date.now() - started };
+}
+
+describe('DTLS: handshakes and verification', () => {
+  it('a verified handshake, then reliable, unreliable and fragmented packets both ways', () => {
+    const server = dtlsServer();
+    const serverEvents = new Recorder(server);
+    const attempt = dtlsClient(server, 'localhost', TLSOptions.client(selfSigned), 77);
+    expect(settle(serverEvents, attempt).type).toBe(EventType.EVENT_CONNECT);
+    pumpUntil([serverEvents, attempt.events], () => serverEvents.of(EventType.EVENT_CONNECT).length === 1);
+    const serverPeer = serverEvents.of(EventType.EVENT_CONNECT)[0].peer!;
+    expect(serverEvents.of(EventType.EVENT_CONNECT)[0].data).toBe(77);
+    expect(server.isDtls()).toBe(true);
+
+    expect(attempt.peer.getCipherSuite()).toMatch(/^TLS-ECDHE-ECDSA-WITH-/);
+    expect(serverPeer.getCipherSuite()).toBe(attempt.peer.getCipherSuite());
+    expect(attempt.peer.getRemoteCertificate()!.fingerprint256).toBe(selfSigned.fingerprint256);
+    expect(serverPeer.getRemoteCertificate()).toBeNull();  // clients present none, as in Godot
+
+    const big = pattern(150_000, 3);
+    attempt.peer.send(0, Buffer.from('reliable'), ENetPacketPeer.FLAG_RELIABLE);
+    attempt.peer.send(1, Buffer.from('unsequenced'), ENetPacketPeer.FLAG_UNSEQUENCED);
+    attempt.peer.send(2, big, ENetPacketPeer.FLAG_RELIABLE);
+    serverPeer.send(0, big, ENetPacketPeer.FLAG_RELIABLE);
+    serverPeer.send(1, Buffer.from('unreliable fragment'), ENetPacketPeer.FLAG_UNRELIABLE_FRAGMENT);
+    pumpUntil([serverEvents, attempt.events], () => serverEvents.of(EventType.EVENT_RECEIVE).length === 3 &&
+      attempt.events.of(EventType.EVENT_RECEIVE).length === 2);
+    // Channels are independent: packets on different channels may arrive in any order.
+    const bySize = (peer: ENetPacketPeer, count: number) => Array.from({ length: count }, () => Buffer.from(peer.getPacket()!))
+      .sort((a, b) => a.length - b.length);
+    const atServer = bySize(serverPeer, 3);
+    expect(atServer.map((p) => p.toString('latin1', 0, 11))).toEqual(['reliable', 'unsequenced', atServer[2].toString('latin1', 0, 11)]);
+    expect(atServer[2]).toEqual(Buffer.from(big));
+    const atClient = bySize(attempt.peer, 2);
+    expect(atClient[0].toString()).toBe('unreliable fragment');
+    expect(atClient[1]).toEqual(Buffer.from(big));
+    expect(server.getDtlsSessionCount()).toEqual({ sessions: 1, handshaking: 0 });
+  });
+
+  it('a certificate from a trusted CA is accepted, by host name or by commonNameOverride', () => {
+    const server = dtlsServer(caSigned);
+    const serverEvents = new Recorder(server);
+    expect(settle(serverEvents, dtlsClient(server, 'game.test', TLSOptions.client(ca))).type).toBe(EventType.EVENT_CONNECT);
+    const byOverride = dtlsClient(server, '127.0.0.1', TLSOptions.client(ca, 'game.test'));
+    expect(settle(serverEvents, byOverride).type).toBe(EventType.EVENT_CONNECT);
+    expect(byOverride.peer.getRemoteCertificate()!.issuer).toContain('CN=Test CA');
+  });
+
+  it('a wrong name fails at once with the verification reason, on both sides', () => {
+    const server = dtlsServer(caSigned);
+    const serverEvents = new Recorder(server);
+    const serverErrors: DtlsError[] = [];
+    server.on('dtlsError', (error) => serverErrors.push(error));
+    const attempt = dtlsClient(server, 'other.test', TLSOptions.client(ca));
+    const outcome = settle(serverEvents, attempt);
+    expect(outcome.type).toBe(EventType.EVENT_ERROR);
+    expect(outcome.ms).toBeLessThan(3000);  // ENet would have taken 5–30 s to time out
+    expect(outcome.error).toBeInstanceOf(DtlsError);
+    expect(outcome.error!.code).toBe('ERR_CANT_CONNECT');
+    expect(outcome.error!.reason).toMatch(/Common Name \(CN\) does not match/);
+    expect(outcome.error!.peer).toBe(attempt.peer);
+    expect(outcome.error!.port).toBe(server.getLocalPort());
+    pumpUntil([serverEvents, attempt.events], () => serverErrors.length === 1);
+    expect(serverErrors[0].reason).toMatch(/fatal alert/);
+    expect(serverErrors[0].port).toBe(attempt.client.getLocalPort());
+    expect(serverEvents.of(EventType.EVENT_CONNECT)).toHaveLength(0);
+    // Reported once: the failed remote stays quiet until its peer is gone.
+    pumpFor([serverEvents, attempt.events], 700);
+    expect(attempt.events.of(EventType.EVENT_ERROR)).toHaveLength(1);
+  });
+
+  it('an untrusted CA fails at once; the default trust (Node\'s CA bundle) rejects a self-signed certificate', () => {
+    const server = dtlsServer(caSigned);
+    const serverEvents = new Recorder(server);
+    const untrusted = settle(serverEvents, dtlsClient(server, 'game.test', TLSOptions.client(otherCa)));
+    expect(untrusted.type).toBe(EventType.EVENT_ERROR);
+    expect(untrusted.error!.reason).toMatch(/not correctly signed by the trusted CA/);
+    const defaults = settle(serverEvents, dtlsClient(server, 'game.test', TLSOptions.client()));
+    expect(defaults.type).toBe(EventType.EVENT_ERROR);
+    expect(defaults.error!.reason).toMatch(/Certificate verification failed/);
+  });
+
+  it('clientUnsafe() without a chain connects to anything; with a chain it still checks the signature', () => {
+    const server = dtlsServer(caSigned);
+    const serverEvents = new Recorder(server);
+    expect(settle(serverEvents, dtlsClient(server, 'whatever', TLSOptions.clientUnsafe())).type).toBe(EventType.EVENT_CONNECT);
+    expect(settle(serverEvents, dtlsClient(server, 'whatever', TLSOptions.clientUnsafe(ca))).type).toBe(EventType.EVENT_CONNECT);
+    expect(settle(serverEvents, dtlsClient(server, 'whatever', TLSOptions.clientUnsafe(otherCa))).type).toBe(EventType.EVENT_ERROR);
+  });
+
+  it('refuseNewConnections refuses new handshakes (no reply at all); lifting it lets the client in', () => {
+    const server = dtlsServer();
+    const serverEvents = new Recorder(server);
+    server.refuseNewConnections(true);
+    const attempt = dtlsClient(server, 'localhost', TLSOptions.client(selfSigned));
+    pumpFor([serverEvents, attempt.events], 1500);
+    expect(attempt.events.events).toHaveLength(0);
+    expect(server.getDtlsSessionCount().sessions).toBe(0);
+    server.refuseNewConnections(false);
+    expect(settle(serverEvents, attempt, 10_000).type).toBe(EventType.EVENT_CONNECT);
+  });
+
+  it('set-up errors: bad options, a key that does not match, DTLS twice, after peers exist', () => {
+    const server = host();
+    expectENetError(() => server.dtlsServerSetup(TLSOptions.server(serverKey, selfSigned)), 'ERR_UNCONFIGURED');
+    server.createHostBound('127.0.0.1', 0);
+    expectENetError(() => server.dtlsServerSetup(TLSOptions.client() as never), 'ERR_INVALID_PARAMETER');
+    const mismatch = expectENetError(() => server.dtlsServerSetup(TLSOptions.server(caKey, selfSigned)), 'ERR_CANT_CREATE');
+    expect(mismatch.message).toMatch(/does not belong to the certificate/);
+    server.dtlsServerSetup(TLSOptions.server(serverKey, selfSigned));
+    expectENetError(() => server.dtlsServerSetup(TLSOptions.server(serverKey, selfSigned)), 'ERR_ALREADY_IN_USE');
+    const client = host();
+    client.createHost(1);
+    client.connectToHost('127.0.0.1', server.getLocalPort());
+    expectENetError(() => client.dtlsClientSetup('localhost'), 'ERR_ALREADY_IN_USE');
+    expectENetError(() => CryptoKey.fromPem('not a key'), 'ERR_PARSE_ERROR');
+    expectENetError(() => X509Certificate.fromPem('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'), 'ERR_PARSE_ERROR');
+  });
+});
+
+describe('DTLS: load, hostile input and lifetimes', () => {
+  it('50 concurrent DTLS clients connect to an event-driven server and each gets its echo', async () => {
+    const server = dtlsServer(selfSigned, 64);
+    server.start();
+    server.on('receive', (peer, packet) => peer.send(0, packet, ENetPacketPeer.FLAG_RELIABLE));
+    const clients = Array.from({ length: 50 }, (_, i) => {
+      const client = host();
+      client.createHost(1);
+      client.dtlsClientSetup('localhost', TLSOptions.client(selfSigned));
+      client.start();
+      const peer = client.connectToHost('127.0.0.1', server.getLocalPort())!;
+      return new Promise<string>((resolve, reject) => {
+        client.on('error', reject);
+        client.on('connect', () => peer.send(0, Buffer.from(`client ${i}`), ENetPacketPeer.FLAG_RELIABLE));
+        client.on('receive', (_peer, packet) => resolve(packet.toString()));
+      });
+    });
+    const echoes = await Promise.all(clients);
+    expect(echoes).toEqual(Array.from({ length: 50 }, (_, i) => `client ${i}`));
+    expect(server.getDtlsSessionCount()).toEqual({ sessions: 50, handshaking: 0 });
+  }, 60_000);
+
+  it('garbage, truncated records and a replayed ClientHello from strangers cost one stateless reply and no session', async () => {
+    // Capture a real ClientHello: our client's first datagram, sent to a plain UDP socket.
+    const trap = createSocket('udp4');
+    trap.bind(0, '127.0.0.1');
+    await once(trap, 'listening');
+    const hello = once(trap, 'message');
+    const capturing = host();
+    capturing.createHost(1);
+    capturing.dtlsClientSetup('localhost', TLSOptions.client(selfSigned));
+    capturing.connectToHost('127.0.0.1', trap.address().port);
+    capturing.service(0);
+    const [clientHello] = (await hello) as [Buffer];
+    expect(clientHello[0]).toBe(22);  // a DTLS handshake record
+    capturing.destroy();
+
+    const server = dtlsServer();
+    const serverEvents = new Recorder(server);
+    const legit = dtlsClient(server, 'localhost', TLSOptions.client(selfSigned));
+    expect(settle(serverEvents, legit).type).toBe(EventType.EVENT_CONNECT);
+
+    const stranger = createSocket('udp4');
+    const replies: Buffer[] = [];
+    stranger.on('message', (message) => replies.push(message));
+    try {
+      stranger.bind(0, '127.0.0.1');
+      await once(stranger, 'listening');
+      const port = server.getLocalPort();
+      stranger.send(clientHello, port, '127.0.0.1');  // no cookie: a HelloVerifyRequest, nothing kept
+      for (let i = 0; i < 200; ++i) stranger.send(pattern(1 + ((i * 53) % 1500), i), port, '127.0.0.1');
+      for (let cut = 1; cut < clientHello.length; cut += 7) stranger.send(clientHello.subarray(0, cut), port, '127.0.0.1');
+      // Records with the legit client's session epoch but nonsense contents, from a stranger.
+      for (let i = 0; i < 50; ++i) {
+        const record = Buffer.from(pattern(80, i));
+        record.writeUInt8(23, 0);
+        record.writeUInt16BE(0xfefd, 1);
+        stranger.send(record, port, '127.0.0.1');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));  // dgram sends leave on the event loop
+      legit.peer.send(0, Buffer.from('still here'), ENetPacketPeer.FLAG_RELIABLE);
+      pumpUntil([serverEvents, legit.events], () => serverEvents.of(EventType.EVENT_RECEIVE).length === 1);
+      pumpFor([serverEvents, legit.events], 200);
+      await new Promise((resolve) => setTimeout(resolve, 100));  // and replies arrive on it
+      expect(replies).toHaveLength(1);
+      expect(replies[0][0]).toBe(22);
+      expect(replies[0][13]).toBe(3);  // HelloVerifyRequest
+      expect(server.getDtlsSessionCount()).toEqual({ sessions: 1, handshaking: 0 });
+      expect(Buffer.from(serverEvents.of(EventType.EVENT_RECEIVE)[0].peer!.getPacket()!).toString()).toBe('still here');
+      expect(serverEvents.events.filter((e) => e.type !== EventType.EVENT_RECEIVE && e.type !== EventType.EVENT_CONNECT)).toEqual([]);
+    } finally {
+      stranger.close();
+      trap.close();
+    }
+  });
+
+  it('a client killed mid-session: its peer times out, its session is reaped, memory returns to baseline', async () => {
+    const server = dtlsServer();
+    server.start();
+    const timedOut: ENetPacketPeer[] = [];
+    server.on('connect', (peer) => peer.setTimeout(4, 300, 800));
+    server.on('disconnect', (peer) => timedOut.push(peer));
+    const runRound = async (round: number): Promise<void> => {
+      const child = spawn(process.execPath, [join(__dirname, 'fixtures/dtls-client.js'), String(server.getLocalPort())],
+        { stdio: ['ignore', 'ignore', 'inherit'] });
+      // Killed once the server has seen it connect (the client's last ACK went out).
+      await once(server, 'connect');
+      expect(server.getDtlsSessionCount().sessions).toBe(1);
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+      const deadline = Date.now() + 10_000;
+      while ((timedOut.length < round || server.getDtlsSessionCount().sessions > 0) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(timedOut).toHaveLength(round);
+      expect(server.getDtlsSessionCount()).toEqual({ sessions: 0, handshaking: 0 });
+    };
+    await runRound(1);
+    global.gc?.();
+    const baseline = process.memoryUsage().rss;
+    for (let round = 2; round <= 6; ++round) await runRound(round);
+    // Godot 4.3 kept about 250 KB per killed DTLS client (issue #98358); here nothing stays.
+    expect(process.memoryUsage().rss - baseline).toBeLessThan(4 * 1024 * 1024);
+  }, 90_000);
+
+  it('an event-driven client reports a failed handshake as \'error\' and keeps running', async () => {
+    const server = dtlsServer(caSigned);
+    server.start();
+    const client = host();
+    client.createHost(1);
+    client.dtlsClientSetup('wrong.test', TLSOptions.client(ca));
+    client.start();
+    client.connectToHost('127.0.0.1', server.getLocalPort());
+    const [error] = (await once(client, 'error')) as [DtlsError];
+    expect(error).toBeInstanceOf(DtlsError);
+    expect(error.reason).toMatch(/Common Name/);
+    expect(client.isStarted()).toBe(true);
+  });
+});
