@@ -1,6 +1,8 @@
 export { ENetConnection, EventType, CompressionMode, HostStatistic } from './ENetConnection';
 export type { ENetEvent } from './ENetConnection';
 export { ENetPacketPeer, PeerState, PeerStatistic } from './ENetPacketPeer';
+export { ENetMultiplayerPeer, TransferMode, ConnectionStatus } from './ENetMultiplayerPeer';
+export type { ENetMultiplayerPeerEvents } from './ENetMultiplayerPeer';
 export { ENetError, ErrorCode } from './errors';
 export type { ErrorName } from './errors';
 
