@@ -289,12 +289,12 @@ export class ENetMultiplayerPeer extends EventEmitter<ENetMultiplayerPeerEvents>
       case Mode.SERVER:
         if (target === 0) {
           const result = this.#host!.broadcast(enetChannel, packet, flags);
-          this.#host!.flush();
+          flush(this.#host!);
           return result;
         }
         if (target > 0) return this.#sendFlushed(this.#host!, this.#peers.get(target)!, enetChannel, packet, flags);
         for (const [id, peer] of this.#peers) if (id !== -target) peer.send(enetChannel, packet, flags);
-        this.#host!.flush();
+        flush(this.#host!);
         return ErrorCode.OK;
       default: // mesh: one host per peer
         if (target > 0) return this.#sendFlushed(this.#meshHosts.get(target)!, this.#peers.get(target)!, enetChannel, packet, flags);
@@ -406,7 +406,7 @@ export class ENetMultiplayerPeer extends EventEmitter<ENetMultiplayerPeerEvents>
     if (!peer) return ErrorCode.ERR_INVALID_PARAMETER;
     const host = this.#hostOf(id);
     peer.peerDisconnect(0);
-    if (host.native.isActive()) host.flush();
+    flush(host);
     if (force) {
       this.#forget(id);
       if (this.#mode === Mode.CLIENT) this.close();
@@ -481,7 +481,7 @@ export class ENetMultiplayerPeer extends EventEmitter<ENetMultiplayerPeerEvents>
 
   #sendFlushed(host: ENetConnection, peer: ENetPacketPeer, channel: number, packet: Uint8Array, flags: number): ErrorCode {
     const result = peer.send(channel, packet, flags);
-    if (host.native.isActive()) host.flush();
+    flush(host);
     return result;
   }
 
@@ -617,4 +617,9 @@ export class ENetMultiplayerPeer extends EventEmitter<ENetMultiplayerPeerEvents>
       meshHost.destroy();
     }
   }
+}
+
+/** Sends what is queued on `host` now; a host destroyed behind our back is skipped, not thrown on. */
+function flush(host: ENetConnection): void {
+  if (host.native.isActive()) host.flush();
 }

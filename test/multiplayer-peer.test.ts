@@ -183,6 +183,19 @@ describe('ENetMultiplayerPeer server and Godot-like clients', () => {
     expect(server.disconnectPeer(b.id)).toBe(ErrorCode.ERR_INVALID_PARAMETER);
   });
 
+  it('poll() reports a peer reset behind its back as disconnected', async () => {
+    const server = serverPeer();
+    const client = new GodotClient();
+    const connecting = client.connect(server.getHost()!.getLocalPort());
+    await pollUntil([server], () => server.joined.length === 1, 'the client');
+    await connecting;
+    server.getPeer(client.id)!.reset();
+    expect(server.left).toEqual([]);
+    server.poll();
+    expect(server.left).toEqual([client.id]);
+    expect(server.getPeer(client.id)).toBeNull();
+  });
+
   it('refuseNewConnections turns clients away until cleared', async () => {
     const server = serverPeer();
     server.refuseNewConnections = true;

@@ -37,7 +37,8 @@ const PUNCH = Buffer.from('godot-enet punch');
  * one `ENetConnection`, tells that peer (through the server) its address and port, and once
  * both ends are linked hands the connection to `addMeshPeer` ('peerConnected' follows on the
  * multiplayer peer). The lower ID dials; the higher one first sends a datagram to the dialler
- * with `socketSend`, which opens its NAT for the incoming connection.
+ * with `socketSend`, which opens its NAT for the incoming connection. Listen to 'error': a
+ * peer that cannot be linked is reported there.
  */
 export class SignalingClient extends EventEmitter<SignalingClientEvents> {
   readonly #url: string;
@@ -94,7 +95,11 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
           this.#welcome(message.id, message.peers);
           resolve(message.id);
         } else if (this.#id !== 0) {
-          this.#handle(message);
+          try {
+            this.#handle(message);
+          } catch (err) { // e.g. the multiplayer peer was closed: no host can be opened for a newcomer
+            this.emit('error', err as Error);
+          }
         }
       });
       socket.on('close', () => {
@@ -156,7 +161,12 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
       }
       host.off('connect', onConnect);
       this.#pending.delete(remoteId);
-      this.#multiplayer.addMeshPeer(remoteId, host);
+      try {
+        this.#multiplayer.addMeshPeer(remoteId, host);
+      } catch (err) { // the multiplayer peer was closed or reused meanwhile
+        host.destroy();
+        this.emit('error', err as Error);
+      }
     };
     host.on('connect', onConnect);
     host.start();
@@ -171,7 +181,11 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
     const remoteId = message.from!;
     if (this.#multiplayer.getPeer(remoteId)) return;
     const host = this.#open(remoteId);
-    if (this.#id < remoteId) host.connectToHost(message.address!, message.port, 0, this.#id);
-    else host.socketSend(message.address!, message.port, PUNCH);
+    try {
+      if (this.#id < remoteId) host.connectToHost(message.address!, message.port, 0, this.#id);
+      else host.socketSend(message.address!, message.port, PUNCH);
+    } catch (err) { // e.g. an IPv6 address, not supported yet
+      this.emit('error', err as Error);
+    }
   }
 }
