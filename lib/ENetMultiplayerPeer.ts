@@ -32,7 +32,7 @@ export interface ENetMultiplayerPeerEvents {
    * Event-driven mode only (`start()`): a packet arrived from peer `from`. While nobody listens
    * to 'packet', packets are queued for `getPacket()` instead.
    */
-  packet: [from: number, packet: Buffer, channel: number, mode: TransferMode];
+  packet: [from: number, packet: Buffer, mode: TransferMode, channel: number];
 }
 
 /** A received packet waiting for `getPacket()`, with where and how it came. */
@@ -577,7 +577,7 @@ export class ENetMultiplayerPeer extends EventEmitter<ENetMultiplayerPeerEvents>
     const userChannel = channel >= SYSTEM_CHANNELS ? channel - 1 : 0;
     const mode = flags & FLAG_RELIABLE ? TransferMode.TRANSFER_MODE_RELIABLE
       : flags & FLAG_UNSEQUENCED ? TransferMode.TRANSFER_MODE_UNRELIABLE : TransferMode.TRANSFER_MODE_UNRELIABLE_ORDERED;
-    if (this.#started && this.listenerCount('packet') > 0) this.emit('packet', from, packet, userChannel, mode);
+    if (this.#started && this.listenerCount('packet') > 0) this.emit('packet', from, packet, mode, userChannel);
     else this.#incoming.push({ packet, from, channel: userChannel, mode });
   }
 

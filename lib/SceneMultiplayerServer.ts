@@ -298,7 +298,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
     this.emit('peerDisconnected', id);
   };
 
-  readonly #onPacket = (id: number, packet: Buffer, channel: number, mode: TransferMode): void => {
+  readonly #onPacket = (id: number, packet: Buffer, mode: TransferMode, channel: number): void => {
     const record = this.#peers.get(id);
     if (!record) return;
     record.packetsIn++;

@@ -260,7 +260,7 @@ describe('ENetMultiplayerPeer client and server', () => {
     expect(() => client.poll()).toThrow(/event-driven/);
     await until(() => client.joined.length === 1 && server.joined.length === 1, 3000, 'connection');
     const heard: [number, string, number, TransferMode][] = [];
-    server.on('packet', (from, packet, channel, mode) => heard.push([from, packet.toString(), channel, mode]));
+    server.on('packet', (from, packet, mode, channel) => heard.push([from, packet.toString(), channel, mode]));
     client.transferMode = TransferMode.TRANSFER_MODE_UNRELIABLE;
     client.putPacket(Buffer.from('evented'));
     server.putPacket(Buffer.from('queued'));
@@ -296,8 +296,8 @@ describe('ENetMultiplayerPeer client and server', () => {
 });
 
 describe('ENetMultiplayerPeer mesh', () => {
-  /** Two hosts connected to each other, past CONNECT on both sides; peer IDs travel as data. */
-  async function linkedHosts(idA: number, idB: number): Promise<[ENetConnection, ENetConnection]> {
+  /** Two hosts connected to each other, past CONNECT on both sides; b dials with `dialerId` as data. */
+  async function linkedHosts(dialerId: number): Promise<[ENetConnection, ENetConnection]> {
     const a = host();
     a.createHostBound('127.0.0.1', 0, 1);
     const b = host();
@@ -305,14 +305,13 @@ describe('ENetMultiplayerPeer mesh', () => {
     let connects = 0;
     a.once('connect', () => connects++).start();
     b.once('connect', () => connects++).start();
-    b.connectToHost('127.0.0.1', a.getLocalPort(), 0, idB);
+    b.connectToHost('127.0.0.1', a.getLocalPort(), 0, dialerId);
     await until(() => connects === 2, 3000, 'the link');
-    void idA;
     return [a, b];
   }
 
   it('addMeshPeer takes over a connected host; packets carry the host key as sender', async () => {
-    const [hostA, hostB] = await linkedHosts(10, 20);
+    const [hostA, hostB] = await linkedHosts(20);
     const a = multiplayer();
     const b = multiplayer();
     a.createMesh(10);
@@ -327,7 +326,7 @@ describe('ENetMultiplayerPeer mesh', () => {
     a.transferChannel = 4;
     expect(a.putPacket(Buffer.from('from-a'))).toBe(ErrorCode.OK);
     const heard: [number, string, number][] = [];
-    b.on('packet', (from, packet, channel) => heard.push([from, packet.toString(), channel]));
+    b.on('packet', (from, packet, _mode, channel) => heard.push([from, packet.toString(), channel]));
     await pollUntil([a], () => heard.length === 1, 'the packet');
     expect(heard).toEqual([[10, 'from-a', 4]]);
     b.setTargetPeer(10);
@@ -355,7 +354,7 @@ describe('ENetMultiplayerPeer mesh', () => {
     expectENetError(() => mesh.createServer(0), 'ERR_ALREADY_IN_USE');
     expectENetError(() => mesh.addMeshPeer(4, unconnected), 'ERR_INVALID_PARAMETER');
     expectENetError(() => mesh.addMeshPeer(4, {} as ENetConnection), 'ERR_INVALID_PARAMETER');
-    const [, linked] = await linkedHosts(3, 4);
+    const [, linked] = await linkedHosts(4);
     expectENetError(() => mesh.addMeshPeer(3, linked), 'ERR_INVALID_PARAMETER'); // our own ID
     mesh.addMeshPeer(4, linked);
     expectENetError(() => mesh.addMeshPeer(4, linked), 'ERR_INVALID_PARAMETER');

@@ -51,6 +51,10 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
   #socket: WebSocket | undefined;
   #id = 0;
 
+  /**
+   * A client for the signaling server at `url` (`ws://host:port/room`) that will build the mesh
+   * in `multiplayer`, an inactive ENetMultiplayerPeer. Nothing happens before `join()`.
+   */
   constructor(url: string, multiplayer: ENetMultiplayerPeer, options: SignalingClientOptions = {}) {
     super();
     if (!(multiplayer instanceof ENetMultiplayerPeer)) {

@@ -36,6 +36,7 @@ export class SignalingServer extends EventEmitter<SignalingServerEvents> {
   readonly #rooms = new Map<string, Map<number, WebSocket>>();
   #server: WebSocketServer | undefined;
 
+  /** Checks the options (ENetError ERR_INVALID_PARAMETER); `listen()` opens the port. */
   constructor(options: SignalingServerOptions = {}) {
     super();
     this.#options = {
