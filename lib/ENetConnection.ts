@@ -261,7 +261,8 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
   }
 
   /**
-   * Makes this host a DTLS client (call before `connectToHost`): the handshake with a server
+   * Makes this host a DTLS client (call before `connectToHost`, or after it but before the host
+   * is serviced, as Godot's `create_client` then `dtls_client_setup`): the handshake with a server
    * starts with the first datagram ENet sends it, and the server's certificate is checked as
    * `options` says (default `TLSOptions.client()`: Node's CA bundle and `hostname`). A failure
    * comes back at once as EVENT_ERROR (`event.error`) or 'error', not as a timeout.

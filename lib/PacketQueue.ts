@@ -4,24 +4,24 @@ export interface QueuedPacket {
   readonly flags: number;
 }
 
-/** A FIFO with O(1) push and shift, for a peer's received packets. */
-export class PacketQueue {
-  #items: (QueuedPacket | undefined)[] = [];
+/** A FIFO with O(1) push and shift, for received packets (a peer's, or a multiplayer peer's). */
+export class PacketQueue<T = QueuedPacket> {
+  #items: (T | undefined)[] = [];
   #head = 0;
 
   get length(): number {
     return this.#items.length - this.#head;
   }
 
-  push(item: QueuedPacket): void {
+  push(item: T): void {
     this.#items.push(item);
   }
 
-  peek(): QueuedPacket | undefined {
+  peek(): T | undefined {
     return this.#items[this.#head];
   }
 
-  shift(): QueuedPacket | undefined {
+  shift(): T | undefined {
     if (this.#head >= this.#items.length) return undefined;
     const item = this.#items[this.#head];
     this.#items[this.#head++] = undefined;

@@ -1,6 +1,21 @@
 export { ENetConnection, EventType, CompressionMode, HostStatistic } from './ENetConnection';
 export type { ENetEvent } from './ENetConnection';
 export { ENetPacketPeer, PeerState, PeerStatistic } from './ENetPacketPeer';
+export { ENetMultiplayerPeer, TransferMode, ConnectionStatus } from './ENetMultiplayerPeer';
+export type { ENetMultiplayerPeerEvents } from './ENetMultiplayerPeer';
+export { SceneMultiplayerServer } from './SceneMultiplayerServer';
+export type {
+  AuthHook,
+  AuthReply,
+  PeerStats,
+  SceneMultiplayerServerEvents,
+  SceneMultiplayerServerOptions,
+  ServerStats,
+} from './SceneMultiplayerServer';
+export { SignalingServer } from './mesh/SignalingServer';
+export type { SignalingServerEvents, SignalingServerOptions } from './mesh/SignalingServer';
+export { SignalingClient } from './mesh/SignalingClient';
+export type { SignalingClientEvents, SignalingClientOptions } from './mesh/SignalingClient';
 export { ENetError, ErrorCode } from './errors';
 export { DtlsError } from './DtlsError';
 export { TLSOptions } from './TLSOptions';

@@ -29,8 +29,12 @@ Napi::Value Connection::DtlsSetup(const Napi::CallbackInfo& info) {
       !OptionalText(info[4], &hostname, &hasHostname) || !info[5].IsBoolean()) {
     return Napi::String::New(env, "invalid DTLS options");
   }
+  // As in Godot, a client may connect first (create_client, then dtls_client_setup): what
+  // matters is that nothing went out in the clear yet.
   for (const ENetPeer* peer = host_->peers; peer < &host_->peers[host_->peerCount]; ++peer) {
-    if (peer->state != ENET_PEER_STATE_DISCONNECTED) return Napi::String::New(env, "set up DTLS before any peer connects");
+    bool silent = peer->state == ENET_PEER_STATE_DISCONNECTED ||
+                  (peer->state == ENET_PEER_STATE_CONNECTING && enet_list_empty(&peer->sentReliableCommands));
+    if (!silent) return Napi::String::New(env, "set up DTLS before any peer connects");
   }
   PlatformDtlsOptions options = {};
   options.server = info[0].As<Napi::Boolean>().Value();

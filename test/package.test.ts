@@ -40,7 +40,8 @@ describe('the built package', () => {
   });
 
   it('ships type declarations for every public class', () => {
-    for (const file of ['index.d.ts', 'ENetConnection.d.ts', 'ENetPacketPeer.d.ts', 'errors.d.ts']) {
+    for (const file of ['index.d.ts', 'ENetConnection.d.ts', 'ENetPacketPeer.d.ts', 'errors.d.ts', 'ENetMultiplayerPeer.d.ts',
+      'SceneMultiplayerServer.d.ts', 'mesh/SignalingServer.d.ts', 'mesh/SignalingClient.d.ts', 'cli.js']) {
       expect(existsSync(resolve(root, 'dist', file)), file).toBe(true);
     }
   });

@@ -32,3 +32,22 @@ it("README's event-driven example runs as pasted and exits by itself", async () 
   const out = execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', timeout: 20_000 });
   expect(out).toBe('echoed ping\n');
 });
+
+it("README's ENetMultiplayerPeer example runs as pasted and exits by itself", async () => {
+  const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
+  const example = /## Multiplayer \(ENetMultiplayerPeer\)[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  expect(example).toBeDefined();
+  const code = example!.replaceAll('7777', String(await freePort()));
+  const out = execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', timeout: 20_000 });
+  expect(out).toBe('a client joined: true\nserver got hello from the client: true\n');
+});
+
+it("README's dedicated-server example starts and stops gracefully on SIGINT", async () => {
+  const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
+  const example = /### Server logic in Node\s+[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  expect(example).toBeDefined();
+  const code = `${example!.replaceAll('7777', String(await freePort()))}
+    setTimeout(() => process.emit('SIGINT'), 200);`;
+  const out = execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', timeout: 20_000 });
+  expect(out).toBe('');
+});

@@ -1,0 +1,407 @@
+import { EventEmitter } from 'node:events';
+import { boolean, integer, member } from './arguments';
+import { CompressionMode, ENetConnection, HostStatistic } from './ENetConnection';
+import { ConnectionStatus, ENetMultiplayerPeer, TransferMode } from './ENetMultiplayerPeer';
+import { PeerStatistic } from './ENetPacketPeer';
+import { ENetError, ErrorCode } from './errors';
+
+/**
+ * What an auth hook answers for one `07 00 <data>` message: true accepts (the server completes
+ * its side), false refuses (the peer is disconnected), bytes are sent back as the server's
+ * next auth message (the client answers with another one).
+ */
+export type AuthReply = boolean | Uint8Array;
+
+/** Decides whether peer `peerId` may join, from the data of its auth message (Godot's `auth_callback`). */
+export type AuthHook = (peerId: number, data: Buffer) => AuthReply | Promise<AuthReply>;
+
+/** Options of a `SceneMultiplayerServer`. */
+export interface SceneMultiplayerServerOptions {
+  /** UDP port to listen on; 0 picks a free one (see `getPort()`). */
+  port: number;
+  /** IPv4 address to bind, or '*' for every address (default). */
+  bindIp?: string;
+  /** Most clients at once (default 32, as Godot). */
+  maxClients?: number;
+  /** Compression, which clients must match (default NONE, as Godot). */
+  compress?: CompressionMode;
+  /**
+   * Godot's `server_relay` (default true): announce peers to each other (`07 01` / `07 02`)
+   * and relay their `07 03` frames, so clients see and reach each other.
+   */
+  relay?: boolean;
+  /** When set, a client joins only once it and this hook have completed auth (spec §3.7). */
+  auth?: AuthHook;
+  /** How long a client may take to authenticate (default 3000 ms, Godot's `auth_timeout`). */
+  authTimeoutMs?: number;
+  /** Called with the host right after it is bound, before any client can join (e.g. for DTLS). */
+  configureHost?: (host: ENetConnection) => void;
+}
+
+/** Events of a `SceneMultiplayerServer`, named after SceneMultiplayer's signals. */
+export interface SceneMultiplayerServerEvents {
+  /** A client connected and must authenticate (only with an auth hook). */
+  peerAuthenticating: [id: number];
+  /** A client failed to authenticate (refused, hook error or timeout) and is being disconnected. */
+  peerAuthenticationFailed: [id: number];
+  /** A client joined: it was announced to the others (with relay) and may send. */
+  peerConnected: [id: number];
+  /** A joined client left, timed out or was kicked. */
+  peerDisconnected: [id: number];
+  /** Raw bytes a client sent with `multiplayer.send_bytes()` (to the server, or to all with relay). */
+  peerPacket: [id: number, bytes: Buffer, mode: TransferMode, channel: number];
+  /** A SceneMultiplayer packet the server does not interpret (RPC, spawn, sync…), whole. */
+  unhandledPacket: [id: number, packet: Buffer, mode: TransferMode, channel: number];
+  /** The server stopped (after `close()`, or when its socket failed). */
+  close: [];
+}
+
+/** Per-peer figures from `getPeerStats()`. */
+export interface PeerStats {
+  id: number;
+  address: string;
+  port: number;
+  /** When the client connected (ms since the epoch). */
+  connectedAt: number;
+  /** Whether it has joined (auth complete). */
+  joined: boolean;
+  /** ENet's smoothed round-trip time, ms. */
+  roundTripTime: number;
+  /** ENet's packet-loss estimate, 0 … 1. */
+  packetLoss: number;
+  packetsIn: number;
+  bytesIn: number;
+  packetsOut: number;
+  bytesOut: number;
+}
+
+/** Server-wide figures from `getStats()`. */
+export interface ServerStats {
+  peers: number;
+  authenticating: number;
+  /** Totals since the server started, including ENet headers and acknowledgements. */
+  datagramsSent: number;
+  bytesSent: number;
+  datagramsReceived: number;
+  bytesReceived: number;
+}
+
+/** SceneMultiplayer framing (spec §3.7): one command byte, its low 3 bits the command. */
+const COMMAND_MASK = 0x07;
+const COMMAND_RAW = 3;
+const COMMAND_SYS = 7;
+const SYS_AUTH = 0;
+const SYS_ADD_PEER = 1;
+const SYS_DEL_PEER = 2;
+const SYS_RELAY = 3;
+/** `07 <sys> <int32 LE>` */
+const SYS_COMMAND_SIZE = 6;
+const SERVER_ID = 1;
+const AUTH_COMPLETE = Buffer.from([COMMAND_SYS, SYS_AUTH]);
+const RELIABLE = TransferMode.TRANSFER_MODE_RELIABLE;
+
+interface PeerRecord {
+  connectedAt: number;
+  joined: boolean;
+  /** Auth: whether this side and the client have completed. */
+  serverCompleted: boolean;
+  clientCompleted: boolean;
+  authTimer?: NodeJS.Timeout;
+  packetsIn: number;
+  bytesIn: number;
+  packetsOut: number;
+  bytesOut: number;
+}
+
+/**
+ * A dedicated server for stock Godot 4 clients (`ENetMultiplayerPeer.create_client` with the
+ * default SceneMultiplayer): it is peer 1, announces clients to each other, relays their
+ * packets as Godot 4.4+ does, optionally authenticates them, and exchanges raw bytes
+ * (`send_bytes` / `peer_packet`) with them. Event-driven: it never blocks the event loop.
+ */
+export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerEvents> {
+  /** The ENetMultiplayerPeer underneath (server mode, event-driven once started). */
+  readonly multiplayer = new ENetMultiplayerPeer();
+  readonly #options: Required<Omit<SceneMultiplayerServerOptions, 'auth' | 'configureHost'>> &
+    Pick<SceneMultiplayerServerOptions, 'auth' | 'configureHost'>;
+  /** Every connected client, joined or authenticating. */
+  readonly #peers = new Map<number, PeerRecord>();
+  readonly #totals = { datagramsSent: 0, bytesSent: 0, datagramsReceived: 0, bytesReceived: 0 };
+  #closing: Promise<void> | undefined;
+
+  /** Checks the options (ENetError ERR_INVALID_PARAMETER); `start()` opens the port. */
+  constructor(options: SceneMultiplayerServerOptions) {
+    super();
+    this.#options = {
+      port: integer('port', options.port, 0, 65535),
+      bindIp: options.bindIp ?? '*',
+      maxClients: integer('maxClients', options.maxClients ?? 32, 1, 4095),
+      compress: member<CompressionMode>('compress', options.compress ?? CompressionMode.COMPRESS_NONE, CompressionMode),
+      relay: boolean('relay', options.relay ?? true),
+      auth: options.auth,
+      authTimeoutMs: integer('authTimeoutMs', options.authTimeoutMs ?? 3000, 1, 0x7fffffff),
+      configureHost: options.configureHost,
+    };
+    if (this.#options.auth !== undefined && typeof this.#options.auth !== 'function') {
+      throw new ENetError(ErrorCode.ERR_INVALID_PARAMETER, 'auth must be a function');
+    }
+    this.multiplayer.setBindIp(this.#options.bindIp);
+  }
+
+  /**
+   * Binds the port and starts serving on the event loop. Throws ENetError: ERR_CANT_CREATE
+   * when the port is taken, ERR_UNAVAILABLE for a compression mode not available yet,
+   * ERR_ALREADY_IN_USE when started; errors thrown by `configureHost` pass through.
+   */
+  start(): this {
+    const { port, maxClients, compress, configureHost } = this.#options;
+    this.multiplayer.createServer(port, maxClients);
+    try {
+      const host = this.multiplayer.getHost()!;
+      host.compress(compress);
+      configureHost?.(host);
+    } catch (err) {
+      this.multiplayer.close();
+      throw err;
+    }
+    this.#closing = undefined;
+    this.multiplayer.on('peerConnected', this.#onConnected);
+    this.multiplayer.on('peerDisconnected', this.#onDisconnected);
+    this.multiplayer.on('packet', this.#onPacket);
+    this.multiplayer.on('connectionStatusChanged', this.#onStatus);
+    this.multiplayer.start();
+    return this;
+  }
+
+  /** The UDP port the server listens on; 0 when not started. */
+  getPort(): number {
+    return this.multiplayer.getHost()?.getLocalPort() ?? 0;
+  }
+
+  /** The IDs of the joined clients, in the order they joined. */
+  getPeerIds(): number[] {
+    return [...this.#peers].filter(([, record]) => record.joined).map(([id]) => id);
+  }
+
+  /**
+   * Sends raw bytes as Godot's `send_bytes`: the clients' `multiplayer.peer_packet(1, bytes)`
+   * fires. `id` > 0: that client; 0: every joined client; < 0: every joined client but −id.
+   * Returns ERR_INVALID_DATA for empty bytes, ERR_UNCONFIGURED for a client that has not
+   * joined (or the server is stopped), else OK (or ENet's refusal for a single client).
+   */
+  sendBytes(bytes: Uint8Array, id = 0, mode: TransferMode = RELIABLE, channel = 0): ErrorCode {
+    if (!(bytes instanceof Uint8Array) || bytes.length === 0) return ErrorCode.ERR_INVALID_DATA;
+    const frame = Buffer.concat([Buffer.from([COMMAND_RAW]), bytes]);
+    if (id > 0) return this.#peers.get(id)?.joined ? this.#send(id, frame, mode, channel) : ErrorCode.ERR_UNCONFIGURED;
+    if (this.multiplayer.getConnectionStatus() !== ConnectionStatus.CONNECTION_CONNECTED) return ErrorCode.ERR_UNCONFIGURED;
+    this.#sendToJoined(frame, mode, channel, -id);
+    return ErrorCode.OK;
+  }
+
+  /**
+   * Disconnects client `id` gracefully; its ENet DISCONNECT carries `reason` (a 32-bit number;
+   * Godot has no kick message, so agree on codes with your clients). 'peerDisconnected' follows
+   * once the client acknowledges. Returns ERR_INVALID_PARAMETER for an unknown client.
+   */
+  kick(id: number, reason = 0): ErrorCode {
+    const peer = this.#peers.has(id) ? this.multiplayer.getPeer(id) : null;
+    if (!peer) return ErrorCode.ERR_INVALID_PARAMETER;
+    const result = peer.peerDisconnect(reason);
+    this.multiplayer.getHost()?.flush();
+    return result;
+  }
+
+  /** Figures for client `id` (joined or authenticating); null for an unknown client. */
+  getPeerStats(id: number): PeerStats | null {
+    const record = this.#peers.get(id);
+    const peer = this.multiplayer.getPeer(id);
+    if (!record || !peer) return null;
+    return {
+      id,
+      address: peer.getRemoteAddress(),
+      port: peer.getRemotePort(),
+      connectedAt: record.connectedAt,
+      joined: record.joined,
+      roundTripTime: peer.getStatistic(PeerStatistic.PEER_ROUND_TRIP_TIME),
+      packetLoss: peer.getStatistic(PeerStatistic.PEER_PACKET_LOSS) / 65536,
+      packetsIn: record.packetsIn,
+      bytesIn: record.bytesIn,
+      packetsOut: record.packetsOut,
+      bytesOut: record.bytesOut,
+    };
+  }
+
+  /** Server-wide figures; the traffic totals count from `start()`. */
+  getStats(): ServerStats {
+    const host = this.multiplayer.getHost();
+    if (host) {
+      this.#totals.datagramsSent += host.popStatistic(HostStatistic.HOST_TOTAL_SENT_PACKETS);
+      this.#totals.bytesSent += host.popStatistic(HostStatistic.HOST_TOTAL_SENT_DATA);
+      this.#totals.datagramsReceived += host.popStatistic(HostStatistic.HOST_TOTAL_RECEIVED_PACKETS);
+      this.#totals.bytesReceived += host.popStatistic(HostStatistic.HOST_TOTAL_RECEIVED_DATA);
+    }
+    const authenticating = [...this.#peers.values()].filter((record) => !record.joined).length;
+    return { peers: this.#peers.size - authenticating, authenticating, ...this.#totals };
+  }
+
+  /**
+   * Stops gracefully: refuses new clients, disconnects every client (ENet disconnect data 0)
+   * and waits until they acknowledge, at most `timeoutMs`; clients that did not are then sent
+   * a last DISCONNECT. Resolves once the port is closed ('close' is emitted).
+   */
+  close(timeoutMs = 2000): Promise<void> {
+    integer('timeoutMs', timeoutMs, 0, 0x7fffffff);
+    this.#closing ??= this.#shutDown(timeoutMs);
+    return this.#closing;
+  }
+
+  async #shutDown(timeoutMs: number): Promise<void> {
+    if (this.multiplayer.getConnectionStatus() === ConnectionStatus.CONNECTION_DISCONNECTED) return;
+    this.multiplayer.refuseNewConnections = true;
+    for (const id of this.#peers.keys()) this.multiplayer.getPeer(id)?.peerDisconnect(0);
+    this.multiplayer.getHost()!.flush();
+    const deadline = Date.now() + timeoutMs;
+    while (this.#peers.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    this.multiplayer.close();
+  }
+
+  readonly #onStatus = (status: ConnectionStatus): void => {
+    if (status !== ConnectionStatus.CONNECTION_DISCONNECTED) return;
+    for (const record of this.#peers.values()) clearTimeout(record.authTimer);
+    this.#peers.clear();
+    this.multiplayer.off('peerConnected', this.#onConnected);
+    this.multiplayer.off('peerDisconnected', this.#onDisconnected);
+    this.multiplayer.off('packet', this.#onPacket);
+    this.multiplayer.off('connectionStatusChanged', this.#onStatus);
+    this.emit('close');
+  };
+
+  readonly #onConnected = (id: number): void => {
+    const record: PeerRecord = { connectedAt: Date.now(), joined: false, serverCompleted: false, clientCompleted: false,
+      packetsIn: 0, bytesIn: 0, packetsOut: 0, bytesOut: 0 };
+    this.#peers.set(id, record);
+    if (!this.#options.auth) {
+      this.#join(id, record);
+      return;
+    }
+    record.authTimer = setTimeout(() => this.#failAuth(id), this.#options.authTimeoutMs);
+    this.emit('peerAuthenticating', id);
+  };
+
+  readonly #onDisconnected = (id: number): void => {
+    const record = this.#peers.get(id);
+    if (!record) return;
+    clearTimeout(record.authTimer);
+    this.#peers.delete(id);
+    if (!record.joined) return;
+    if (this.#options.relay) this.#sendToJoined(sysFrame(SYS_DEL_PEER, id), RELIABLE, 0);
+    this.emit('peerDisconnected', id);
+  };
+
+  readonly #onPacket = (id: number, packet: Buffer, mode: TransferMode, channel: number): void => {
+    const record = this.#peers.get(id);
+    if (!record) return;
+    record.packetsIn++;
+    record.bytesIn += packet.length;
+    if (record.joined) this.#process(id, packet, mode, channel);
+    else this.#authenticate(id, record, packet);
+  };
+
+  /** Handles a packet from a joined client (or one relayed on its behalf). */
+  #process(from: number, packet: Buffer, mode: TransferMode, channel: number): void {
+    if (packet.length === 0) return;
+    const command = packet[0] & COMMAND_MASK;
+    if (command === COMMAND_RAW) {
+      if (packet.length >= 2) this.emit('peerPacket', from, packet.subarray(1), mode, channel);
+    } else if (command !== COMMAND_SYS) {
+      this.emit('unhandledPacket', from, packet, mode, channel);
+    } else if (packet[1] === SYS_RELAY && packet.length > SYS_COMMAND_SIZE && this.#options.relay) {
+      this.#relay(from, packet.readInt32LE(2), packet.subarray(SYS_COMMAND_SIZE), mode, channel);
+    }
+    // Other SYS commands from a joined client (auth, peer announcements) mean nothing to a server.
+  }
+
+  /** Godot 4.4+ relay table (spec §3.7), with the same mode and channel as the request. */
+  #relay(from: number, destination: number, inner: Buffer, mode: TransferMode, channel: number): void {
+    if (destination === SERVER_ID) {
+      this.#process(from, inner, mode, channel);
+      return;
+    }
+    const frame = sysFrame(SYS_RELAY, from, inner);
+    if (destination > 0) {
+      if (this.#peers.get(destination)?.joined) this.#send(destination, frame, mode, channel);
+      return;
+    }
+    this.#sendToJoined(frame, mode, channel, from, -destination);
+    if (destination === 0 || destination < -1) this.#process(from, inner, mode, channel);
+  }
+
+  /** Handles a packet from a client that has not joined yet: only `07 00 …` counts. */
+  #authenticate(id: number, record: PeerRecord, packet: Buffer): void {
+    if (packet.length < 2 || packet[0] !== COMMAND_SYS || packet[1] !== SYS_AUTH) return;
+    if (packet.length === 2) {
+      record.clientCompleted = true;
+      if (record.serverCompleted) this.#join(id, record);
+      return;
+    }
+    const answer = async (): Promise<AuthReply> => this.#options.auth!(id, Buffer.from(packet.subarray(2)));
+    answer().then((reply) => {
+      if (this.#peers.get(id) !== record || record.joined) return; // left meanwhile
+      if (reply === true) {
+        record.serverCompleted = true;
+        this.#send(id, AUTH_COMPLETE, RELIABLE, 0);
+        if (record.clientCompleted) this.#join(id, record);
+      } else if (reply instanceof Uint8Array) {
+        this.#send(id, Buffer.concat([AUTH_COMPLETE, reply]), RELIABLE, 0);
+      } else {
+        this.#failAuth(id);
+      }
+    }, () => this.#failAuth(id));
+  }
+
+  #failAuth(id: number): void {
+    const record = this.#peers.get(id);
+    if (!record || record.joined) return;
+    clearTimeout(record.authTimer);
+    this.emit('peerAuthenticationFailed', id);
+    this.multiplayer.disconnectPeer(id);
+  }
+
+  #join(id: number, record: PeerRecord): void {
+    clearTimeout(record.authTimer);
+    record.joined = true;
+    if (this.#options.relay) {
+      for (const [other, otherRecord] of this.#peers) {
+        if (other === id || !otherRecord.joined) continue;
+        this.#send(other, sysFrame(SYS_ADD_PEER, id), RELIABLE, 0);
+        this.#send(id, sysFrame(SYS_ADD_PEER, other), RELIABLE, 0);
+      }
+    }
+    this.emit('peerConnected', id);
+  }
+
+  /** Sends `frame` to every joined client except up to two IDs. */
+  #sendToJoined(frame: Buffer, mode: TransferMode, channel: number, exceptA = 0, exceptB = 0): void {
+    for (const [id, record] of this.#peers) {
+      if (record.joined && id !== exceptA && id !== exceptB) this.#send(id, frame, mode, channel);
+    }
+  }
+
+  #send(id: number, frame: Buffer, mode: TransferMode, channel: number): ErrorCode {
+    const record = this.#peers.get(id);
+    if (record) {
+      record.packetsOut++;
+      record.bytesOut += frame.length;
+    }
+    return this.multiplayer.sendTo(id, frame, mode, channel);
+  }
+}
+
+/** `07 <sys> <id: int32 LE>` followed by `rest`. */
+function sysFrame(sys: number, id: number, rest?: Buffer): Buffer {
+  const head = Buffer.allocUnsafe(SYS_COMMAND_SIZE);
+  head[0] = COMMAND_SYS;
+  head[1] = sys;
+  head.writeInt32LE(id, 2);
+  return rest ? Buffer.concat([head, rest]) : head;
+}

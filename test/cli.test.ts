@@ -1,0 +1,134 @@
+// The `godot-enet` command as users run it: a child process, raw Godot-like clients on
+// 127.0.0.1, JSON log lines on stdout, and a graceful stop on SIGTERM.
+import { ChildProcess, spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { resolve } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CompressionMode, Crypto, CryptoKey, TLSOptions } from '../lib/index';
+import { GodotClient, rawFrame, sysFrame, until } from './godot-client';
+
+const bin = resolve(__dirname, '../bin/godot-enet.js');
+const children: ChildProcess[] = [];
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+async function freeUdpPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((done) => socket.bind(0, '127.0.0.1', done));
+  const { port } = socket.address();
+  await new Promise<void>((done) => socket.close(done));
+  return port;
+}
+
+interface Cli {
+  child: ChildProcess;
+  logs: Record<string, unknown>[];
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function run(args: string[]): Cli {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  const logs: Record<string, unknown>[] = [];
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    const lines = stdout.split('\n');
+    stdout = lines.pop()!;
+    for (const line of lines) logs.push(JSON.parse(line) as Record<string, unknown>);
+  });
+  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  return { child, logs, stderr: () => stderr, exited };
+}
+
+const events = (cli: Cli, event: string): Record<string, unknown>[] => cli.logs.filter((line) => line.event === event);
+
+describe('godot-enet serve', () => {
+  it('serves Godot clients, logs JSON lines, and on SIGTERM disconnects them gracefully and exits 0', async () => {
+    const port = await freeUdpPort();
+    const cli = run(['serve', '--port', String(port), '--bind', '127.0.0.1', '--max-clients', '4', '--stats-interval', '0.2']);
+    await until(() => events(cli, 'listening').length === 1, 10_000, 'the server to listen');
+    expect(events(cli, 'listening')[0]).toMatchObject({ level: 'info', port, compress: 'none', relay: true });
+
+    const a = await new GodotClient().connect(port);
+    const b = await new GodotClient().connect(port);
+    await until(() => a.announced(1).length === 1 && b.announced(1).length === 1, 3000, 'announcements');
+    expect(a.announced(1)).toEqual([b.id]);
+    expect(b.announced(1)).toEqual([a.id]);
+    a.send(sysFrame(3, b.id, rawFrame(Buffer.from('via the server'))));
+    await b.waitFor(() => b.framesStartingWith(Buffer.from([7, 3])).length === 1, 'the relayed bytes');
+    expect(b.framesStartingWith(Buffer.from([7, 3]))[0].packet).toEqual(sysFrame(3, a.id, rawFrame(Buffer.from('via the server'))));
+    await until(() => events(cli, 'peer-joined').length === 2, 3000, 'join logs');
+    expect(events(cli, 'peer-joined').map((line) => line.id)).toEqual([a.id, b.id]);
+    expect(events(cli, 'peer-joined')[0]).toMatchObject({ address: '127.0.0.1', port: a.host.getLocalPort() });
+    await until(() => events(cli, 'stats').some((line) => line.peers === 2), 3000, 'a stats line');
+
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    // A graceful ENet disconnect (data 0) arrived; a dropped peer would only time out, after seconds.
+    expect(a.disconnectData).toBe(0);
+    expect(b.disconnectData).toBe(0);
+    expect(events(cli, 'shutting-down')[0]).toMatchObject({ signal: 'SIGTERM', peers: 2 });
+    expect(cli.logs.at(-1)).toMatchObject({ event: 'closed' });
+  });
+
+  it('--compress range_coder serves clients that compress the same way', async () => {
+    const port = await freeUdpPort();
+    const cli = run(['serve', '--port', String(port), '--bind', '127.0.0.1', '--compress', 'range_coder']);
+    await until(() => events(cli, 'listening').length === 1, 10_000, 'the server to listen');
+    const clients = [new GodotClient(), new GodotClient()];
+    for (const client of clients) client.host.compress(CompressionMode.COMPRESS_RANGE_CODER);
+    const [a, b] = [await clients[0].connect(port), await clients[1].connect(port)];
+    const text = 'compressible '.repeat(40);
+    a.send(sysFrame(3, 0, rawFrame(Buffer.from(text))));
+    await b.waitFor(() => b.framesStartingWith(Buffer.from([7, 3])).length === 1, 'the relayed bytes');
+    expect(b.framesStartingWith(Buffer.from([7, 3]))[0].packet.subarray(7).toString()).toBe(text);
+    cli.child.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+  });
+
+  it('--dtls-key/--dtls-cert serve Godot clients over DTLS that trust the certificate', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'godot-enet-cli-'));
+    const key = CryptoKey.generateEc();
+    const certificate = Crypto.generateSelfSignedCertificate(key, 'CN=game.test');
+    key.save(join(dir, 'key.pem'));
+    certificate.save(join(dir, 'cert.pem'));
+    const port = await freeUdpPort();
+    const cli = run(['serve', '--port', String(port), '--bind', '127.0.0.1', '--dtls-key', join(dir, 'key.pem'),
+      '--dtls-cert', join(dir, 'cert.pem')]);
+    await until(() => events(cli, 'listening').length === 1, 10_000, 'the server to listen');
+    expect(events(cli, 'listening')[0]).toMatchObject({ dtls: true });
+    const clients = [new GodotClient(), new GodotClient()];
+    for (const client of clients) client.host.dtlsClientSetup('game.test', TLSOptions.client(certificate));
+    const [a, b] = [await clients[0].connect(port), await clients[1].connect(port)];
+    expect(a.peer!.getRemoteCertificate()!.fingerprint256).toBe(certificate.fingerprint256);
+    a.send(sysFrame(3, b.id, rawFrame(Buffer.from('encrypted'))));
+    await b.waitFor(() => b.framesStartingWith(Buffer.from([7, 3])).length === 1, 'the relayed bytes');
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    expect(a.disconnectData).toBe(0);
+  });
+
+  it('explains bad options and modes that are not available, with a non-zero exit', async () => {
+    const unknown = run(['serve', '--compress', 'lzma']);
+    expect(await unknown.exited).toBe(2);
+    expect(unknown.stderr()).toMatch(/--compress must be one of none, range_coder, fastlz, zlib, zstd/);
+    const unavailable = run(['serve', '--port', '0', '--compress', 'zstd']);
+    expect(await unavailable.exited).toBe(1);
+    expect(unavailable.stderr()).toMatch(/COMPRESS_ZSTD is not available yet/);
+    const half = run(['serve', '--dtls-key', 'key.pem']);
+    expect(await half.exited).toBe(2);
+    expect(half.stderr()).toMatch(/--dtls-key and --dtls-cert go together/);
+    const nothing = run([]);
+    expect(await nothing.exited).toBe(2);
+    expect(nothing.stderr()).toMatch(/a command is needed/);
+  });
+});
