@@ -289,6 +289,29 @@ describe('DTLS: load, hostile input and lifetimes', () => {
     expect(process.memoryUsage().rss - baseline).toBeLessThan(4 * 1024 * 1024);
   }, 90_000);
 
+  it('works over IPv6: a dual-stack DTLS server takes an IPv4 and an IPv6 client', () => {
+    const server = host();
+    server.createHostBound('*', 0);
+    server.dtlsServerSetup(TLSOptions.server(serverKey, selfSigned));
+    const serverEvents = new Recorder(server);
+    const clients: Recorder[] = [];
+    for (const address of ['::1', '127.0.0.1']) {
+      const client = host();
+      client.createHost(1);
+      client.dtlsClientSetup('localhost', TLSOptions.client(selfSigned));
+      const peer = client.connectToHost(address, server.getLocalPort())!;
+      const attempt = { client, peer, events: new Recorder(client) };
+      expect(settle(serverEvents, attempt).type).toBe(EventType.EVENT_CONNECT);
+      peer.send(0, Buffer.from(`over ${address}`), ENetPacketPeer.FLAG_RELIABLE);
+      clients.push(attempt.events);
+    }
+    pumpUntil([serverEvents, ...clients], () => serverEvents.of(EventType.EVENT_RECEIVE).length === 2);
+    const received = serverEvents.of(EventType.EVENT_RECEIVE).map((event) =>
+      `${event.peer!.getRemoteAddress()}: ${Buffer.from(event.peer!.getPacket()!).toString()}`);
+    expect(received.sort()).toEqual(['127.0.0.1: over 127.0.0.1', '::1: over ::1']);
+    expect(server.getDtlsSessionCount().sessions).toBe(2);
+  });
+
   it('an event-driven client reports a failed handshake as \'error\' and keeps running', async () => {
     const server = dtlsServer(caSigned);
     server.start();
