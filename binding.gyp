@@ -4,6 +4,12 @@
       'target_name': 'godot_enet',
       'sources': [
         'native/addon.cc',
+        'native/codec_binding.cc',
+        'native/compress/compressor.c',
+        'native/compress/fastlz.c',
+        'native/compress/fastlz_codec.c',
+        'native/compress/zlib_codec.c',
+        'native/compress/zstd_codec.c',
         'native/connection.cc',
         'native/connection_events.cc',
         'native/event_pump.cc',
@@ -17,6 +23,8 @@
       'dependencies': [
         'deps/enet.gyp:enet',
         'deps/mbedtls.gyp:mbedtls',
+        'deps/zlib.gyp:zlib',
+        'deps/zstd.gyp:zstd',
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except",
       ],
       'include_dirs': [ 'native' ],

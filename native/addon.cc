@@ -3,9 +3,12 @@
 #include <napi.h>
 #include <enet/enet.h>
 #include <mbedtls/version.h>
+#include <zlib/zlib.h>
+#include <zstd/lib/zstd.h>
 
 #include <string>
 
+#include "codec_binding.h"
 #include "connection.h"
 
 namespace {
@@ -19,6 +22,7 @@ std::string EnetVersion() {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   enet_initialize();  // a no-op in our platform layer, kept for ENet's contract
   exports.Set("NativeConnection", godot_enet::Connection::Define(env));
+  exports.Set("compressionCodec", godot_enet::DefineCompressionCodec(env));
 
   Napi::Object versions = Napi::Object::New(env);
   versions.Set("enet", EnetVersion());
@@ -28,6 +32,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     mbedtls_version_get_string(linked);
     return std::string(linked);
   }());
+  versions.Set("zlib", zlibVersion());
+  versions.Set("zstd", ZSTD_versionString());
   exports.Set("versions", versions);
   return exports;
 }
