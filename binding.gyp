@@ -5,6 +5,12 @@
       'sources': [
         'native/addon.cc',
         'native/certificate.cc',
+        'native/codec_binding.cc',
+        'native/compress/compressor.c',
+        'native/compress/fastlz.c',
+        'native/compress/fastlz_codec.c',
+        'native/compress/zlib_codec.c',
+        'native/compress/zstd_codec.c',
         'native/connection.cc',
         'native/connection_dtls.cc',
         'native/connection_events.cc',
@@ -22,6 +28,8 @@
       'dependencies': [
         'deps/enet.gyp:enet',
         'deps/mbedtls.gyp:mbedtls',
+        'deps/zlib.gyp:zlib',
+        'deps/zstd.gyp:zstd',
         "<!(node -p \"require('node-addon-api').targets\"):node_addon_api_except",
       ],
       'include_dirs': [ 'native' ],

@@ -11,6 +11,7 @@ const { parseArgs } = require('node:util');
 const { buildNative } = require('./native/build');
 const { SERVERS, SCENARIOS } = require('./scenarios');
 const { measure } = require('./lib/measure');
+const { measureCompression } = require('./lib/compression');
 const { summarize, writeReports } = require('./lib/report');
 
 const { values: options } = parseArgs({
@@ -45,7 +46,8 @@ function rerender(file) {
 
 async function main() {
   if (options.from) return report(rerender(options.from));
-  const binaries = buildNative();
+  const scenarios = pick(SCENARIOS, options.only);
+  const binaries = scenarios.some((scenario) => scenario.mode !== 'compression') ? buildNative() : null;
   const runs = options.quick ? 1 : Number(options.runs);
   const timing = {
     duration: options.quick ? 1 : Number(options.duration),
@@ -53,10 +55,17 @@ async function main() {
   };
   const servers = pick(SERVERS, options.servers);
   if (!servers.some((server) => server.native)) servers.unshift(SERVERS.find((server) => server.native));
-  const scenarios = pick(SCENARIOS, options.only);
   const samples = [];
   for (let run = 0; run < runs; run++) {
     for (const scenario of scenarios) {
+      if (scenario.mode === 'compression') {
+        const modes = measureCompression();
+        samples.push({ run, scenario: scenario.id, modes });
+        const none = modes.COMPRESS_NONE.wireBytes;
+        console.log(`run ${run + 1}/${runs}  ${scenario.id.padEnd(15)} ${Object.entries(modes)
+          .map(([mode, m]) => `${mode.replace('COMPRESS_', '')} ${(m.wireBytes / none).toFixed(3)}`).join('  ')}`);
+        continue;
+      }
       // Rotate the order each run so no server always follows the same neighbour.
       const order = servers.map((_, i) => servers[(i + run) % servers.length]);
       for (const server of order) {

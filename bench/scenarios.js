@@ -30,6 +30,8 @@ const SCENARIOS = [
   // Raw UDP has no peers to keep apart, so the dgram floor is not part of the many-peers runs.
   { id: 'peers-1000', title: '1000 peers, 64 B at 20 Hz each', mode: 'many', size: 64, flags: 0, peers: 1000, rate: 20, noRaw: true },
   { id: 'peers-4000', title: '4000 peers, 64 B at 20 Hz each', mode: 'many', size: 64, flags: 0, peers: 4000, rate: 20, noRaw: true },
+  // Not an echo server test: two addon hosts in the bench process, once per compression mode.
+  { id: 'compression', title: 'bytes on the wire per compression mode, game state at 20 Hz', mode: 'compression' },
 ];
 
 /** Peers per load-generator process in the many-peers scenarios. */

@@ -231,19 +231,19 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
   }
 
   /**
-   * Sets how datagrams are compressed; both ends must agree. NONE and RANGE_CODER are
-   * wire-compatible with stock ENet and Godot; FASTLZ, ZLIB and ZSTD are not available yet
-   * (ERR_UNAVAILABLE).
+   * Sets how later datagrams are compressed; both ends must use the same mode, because the
+   * wire carries no algorithm id. All five modes are byte-compatible with Godot 4: NONE and
+   * RANGE_CODER also with stock ENet; FASTLZ (a raw level-1 FastLZ block), ZLIB (a zlib
+   * stream, level 6) and ZSTD (a zstd frame, level 3) only with peers that install the same
+   * compressor. A datagram is sent compressed only when that makes it smaller; one that the
+   * receiver cannot decompress is dropped silently, so with mismatched modes small datagrams
+   * still pass and larger ones are lost (the peers then time out).
    */
   compress(mode: CompressionMode): void {
     this.#requireActive();
     member<CompressionMode>('compression mode', mode, CompressionMode);
     const result = this.native.compress(mode);
-    if (result !== ErrorCode.OK) {
-      throw new ENetError(result, result === ErrorCode.ERR_UNAVAILABLE
-        ? `compression mode ${CompressionMode[mode]} is not available yet`
-        : `cannot set compression mode ${CompressionMode[mode]}`);
-    }
+    if (result !== ErrorCode.OK) throw new ENetError(result, `cannot set compression mode ${CompressionMode[mode]}`);
   }
 
   /**

@@ -150,8 +150,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
 
   /**
    * Binds the port and starts serving on the event loop. Throws ENetError: ERR_CANT_CREATE
-   * when the port is taken, ERR_UNAVAILABLE for a compression mode not available yet,
-   * ERR_ALREADY_IN_USE when started; errors thrown by `configureHost` pass through.
+   * when the port is taken, ERR_ALREADY_IN_USE when started; errors thrown by `configureHost` pass through.
    */
   start(): this {
     const { port, maxClients, compress, configureHost } = this.#options;

@@ -28,7 +28,9 @@ export type { ErrorName } from './errors';
 import { addon } from './native';
 
 /** Versions of the C libraries compiled into the addon. */
-export const versions: Readonly<{ enet: string; mbedtls: string }> = Object.freeze({
+export const versions: Readonly<{ enet: string; mbedtls: string; zlib: string; zstd: string }> = Object.freeze({
   enet: addon.versions.enet,
   mbedtls: addon.versions.mbedtlsLinked,
+  zlib: addon.versions.zlib,
+  zstd: addon.versions.zstd,
 });

@@ -90,7 +90,13 @@ interface Addon {
   NativeConnection: new (eventView: Float64Array) => NativeConnection;
   createCertificate(subjectKeyPem: string, subjectName: string, issuerKeyPem: string, issuerName: string,
     notBefore: string, notAfter: string, isCa: boolean, serial: Buffer): { pem?: string; error?: string };
-  versions: { enet: string; mbedtls: string; mbedtlsLinked: string };
+  versions: { enet: string; mbedtls: string; mbedtlsLinked: string; zlib: string; zstd: string };
+  /**
+   * Internal, for the tests: runs the codec of compression mode 2 (FASTLZ), 3 (ZLIB) or 4
+   * (ZSTD) on one buffer, with output limited to `limit` bytes, as the host compressor does on
+   * a datagram. Null when the codec gives up (the output would not fit, or malformed input).
+   */
+  compressionCodec(mode: number, direction: 'compress' | 'decompress', input: Uint8Array, limit: number): Buffer | null;
 }
 
 export const addon: Addon = nodeGypBuild(path.join(__dirname, '..'));

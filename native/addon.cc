@@ -3,10 +3,13 @@
 #include <napi.h>
 #include <enet/enet.h>
 #include <mbedtls/version.h>
+#include <zlib/zlib.h>
+#include <zstd/lib/zstd.h>
 
 #include <string>
 
 #include "certificate.h"
+#include "codec_binding.h"
 #include "connection.h"
 
 namespace {
@@ -21,6 +24,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   enet_initialize();  // a no-op in our platform layer, kept for ENet's contract
   exports.Set("NativeConnection", godot_enet::Connection::Define(env));
   exports.Set("createCertificate", Napi::Function::New<godot_enet::CreateCertificate>(env, "createCertificate"));
+  exports.Set("compressionCodec", godot_enet::DefineCompressionCodec(env));
 
   Napi::Object versions = Napi::Object::New(env);
   versions.Set("enet", EnetVersion());
@@ -30,6 +34,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     mbedtls_version_get_string(linked);
     return std::string(linked);
   }());
+  versions.Set("zlib", zlibVersion());
+  versions.Set("zstd", ZSTD_versionString());
   exports.Set("versions", versions);
   return exports;
 }

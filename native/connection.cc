@@ -5,6 +5,7 @@
 
 #include "packet_buffer.h"
 #include "platform/platform.h"
+#include "compress/compressor.h"
 #include "range_coder.h"
 
 #include <enet/time.h>
@@ -358,7 +359,7 @@ Napi::Value Connection::Compress(const Napi::CallbackInfo& info) {
     case 1:
       return Napi::Number::New(env, range_coder_install(host_) == 0 ? OK : ERR_OUT_OF_MEMORY);
     default:
-      return Napi::Number::New(env, ERR_UNAVAILABLE);
+      return Napi::Number::New(env, compressor_install(host_, compressor_codec(mode)) == 0 ? OK : ERR_OUT_OF_MEMORY);
   }
 }
 

@@ -7,7 +7,7 @@
 #       and runs the vitest suite (or the given test files) with libasan preloaded into every
 #       node process: vitest, its workers, and the child processes and worker threads the tests
 #       start. Then reports every sanitizer finding, split into ours (a frame in native/,
-#       deps/src/enet or the addon) and node/V8 internals.
+#       deps/src/{enet,zlib,zstd} or the addon) and node/V8 internals.
 #
 #   scripts/memcheck.sh --valgrind [--keep] [test files...]
 #       A normal (unsanitized, -g) build, and a few test files (or the given ones) run in a
@@ -180,12 +180,12 @@ say "findings"
 set +e
 node - "$logs" "$mode" "$work" <<'EOF'
 // Splits sanitizer and valgrind logs into reports, and each report into ours (a frame in the
-// addon, native/ or deps/src/enet) or Node/V8's; prints ours in full (deduplicated) and counts
+// addon, native/ or deps/src/{enet,zlib,zstd}) or Node/V8's; prints ours in full (deduplicated) and counts
 // the rest.
 const fs = require('node:fs');
 const path = require('node:path');
 const [logs, mode, work] = process.argv.slice(2);
-const ours = /godot_enet\.node|godot_enet::|\benet_\w+ \(|\bin enet_\w+|: enet_\w+|Napi::|range_coder_\w+|platform_\w+|\/native\/|deps\/src\/enet|connection(_events)?\.cc|packet_peer\.cc|event_pump\.cc|range_coder\.c|platform\/(socket|address|system)\.c|napi-inl\.h/;
+const ours = /godot_enet\.node|godot_enet::|\benet_\w+ \(|\bin enet_\w+|: enet_\w+|Napi::|range_coder_\w+|platform_\w+|\/native\/|deps\/src\/(enet|zlib|zstd)|connection(_events)?\.cc|packet_peer\.cc|event_pump\.cc|range_coder\.c|platform\/(socket|address|system)\.c|napi-inl\.h/;
 const files = fs.existsSync(logs) ? fs.readdirSync(logs).sort() : [];
 // Reports a process printed to its stderr instead (vitest's own) are in the vitest log.
 const vitestLog = path.join(logs, '..', 'vitest.log');
@@ -262,7 +262,7 @@ const mine = [...groups.values()].filter((group) => group.ours);
 const theirs = [...groups.values()].filter((group) => !group.ours);
 const processes = new Set(files.map((file) => file.split('.').pop()));
 console.log(`${files.length} log file(s) from ${processes.size} process(es); ${reports.length} report(s) in ${groups.size} distinct stack(s)`);
-console.log(`involving our code (native/, deps/src/enet, the addon): ${mine.length}`);
+console.log(`involving our code (native/, deps/src/{enet,zlib,zstd}, the addon): ${mine.length}`);
 for (const group of mine) {
   console.log(`\n--- ${group.kind} (${group.owner}), seen ${group.count}x in ${group.pids.size} process(es)${group.bytes ? `, ${group.bytes} bytes in all` : ''} (${group.file})`);
   console.log(group.body.slice(0, 45).join('\n'));

@@ -80,12 +80,15 @@ describe('godot-enet serve', () => {
     expect(cli.logs.at(-1)).toMatchObject({ event: 'closed' });
   });
 
-  it('--compress range_coder serves clients that compress the same way', async () => {
+  it.each([
+    ['range_coder', CompressionMode.COMPRESS_RANGE_CODER],
+    ['zstd', CompressionMode.COMPRESS_ZSTD],
+  ])('--compress %s serves clients that compress the same way', async (name, mode) => {
     const port = await freeUdpPort();
-    const cli = run(['serve', '--port', String(port), '--bind', '127.0.0.1', '--compress', 'range_coder']);
+    const cli = run(['serve', '--port', String(port), '--bind', '127.0.0.1', '--compress', name]);
     await until(() => events(cli, 'listening').length === 1, 10_000, 'the server to listen');
     const clients = [new GodotClient(), new GodotClient()];
-    for (const client of clients) client.host.compress(CompressionMode.COMPRESS_RANGE_CODER);
+    for (const client of clients) client.host.compress(mode);
     const [a, b] = [await clients[0].connect(port), await clients[1].connect(port)];
     const text = 'compressible '.repeat(40);
     a.send(sysFrame(3, 0, rawFrame(Buffer.from(text))));
@@ -117,13 +120,13 @@ describe('godot-enet serve', () => {
     expect(a.disconnectData).toBe(0);
   });
 
-  it('explains bad options and modes that are not available, with a non-zero exit', async () => {
+  it('explains bad options and unreadable files, with a non-zero exit', async () => {
     const unknown = run(['serve', '--compress', 'lzma']);
     expect(await unknown.exited).toBe(2);
     expect(unknown.stderr()).toMatch(/--compress must be one of none, range_coder, fastlz, zlib, zstd/);
-    const unavailable = run(['serve', '--port', '0', '--compress', 'zstd']);
-    expect(await unavailable.exited).toBe(1);
-    expect(unavailable.stderr()).toMatch(/COMPRESS_ZSTD is not available yet/);
+    const missing = run(['serve', '--port', '0', '--dtls-key', '/nonexistent/key.pem', '--dtls-cert', '/nonexistent/cert.pem']);
+    expect(await missing.exited).toBe(1);
+    expect(missing.stderr()).toMatch(/cannot read \/nonexistent\/key.pem/);
     const half = run(['serve', '--dtls-key', 'key.pem']);
     expect(await half.exited).toBe(2);
     expect(half.stderr()).toMatch(/--dtls-key and --dtls-cert go together/);

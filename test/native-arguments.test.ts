@@ -49,6 +49,23 @@ describe('native arguments', () => {
     expect(native.isActive()).toBe(false);
   });
 
+  it('survives the internal compressionCodec() called with junk', () => {
+    let seed = 11;
+    const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
+    const directions = ['compress', 'decompress', 'other'];
+    for (let round = 0; round < 600; round++) {
+      const args = [2 + (next() % 4), directions[next() % 3], pick(next()), pick(next())];
+      if (round % 2) args[2] = new Uint8Array(next() % 300).map(() => next());
+      if (round % 3) args[3] = next() % 5000;
+      try {
+        const result = (addon.compressionCodec as any)(...args.slice(0, next() % 5));
+        expect(result === null || Buffer.isBuffer(result)).toBe(true);
+      } catch (err) {
+        expect(err).toBeInstanceOf(TypeError);
+      }
+    }
+  });
+
   it('answers send-path misuse with Godot error numbers', () => {
     const native: any = new addon.NativeConnection(new Float64Array(8));
     expect(native.peerSend(0, 0, new Uint8Array(1), 1)).toBe(3);

@@ -4,6 +4,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { versions } = require('../../dist/index.js');
+const { MODES, DESCRIPTION } = require('./compression');
 
 const METRICS = ['pps', 'mbPerS', 'p50Us', 'p99Us', 'loss', 'cpuPercent', 'rssMiB', 'loopP50Ms', 'loopP99Ms', 'connectS'];
 
@@ -25,8 +26,22 @@ function machine() {
   };
 }
 
+/** Medians per compression mode, and each mode's wire bytes as a ratio to NONE's. */
+function summarizeCompression(samples) {
+  const modes = {};
+  for (const mode of MODES) {
+    const runs = samples.map((sample) => sample.modes[mode]);
+    modes[mode] = Object.fromEntries(Object.keys(runs[0]).map((metric) => [metric, median(runs.map((run) => run[metric]))]));
+    modes[mode].wireRatio = median(samples.map((sample) => sample.modes[mode].wireBytes / sample.modes.COMPRESS_NONE.wireBytes));
+  }
+  return modes;
+}
+
 function summarize(samples, servers, scenarios, settings) {
   const results = scenarios.map((scenario) => {
+    if (scenario.mode === 'compression') {
+      return { ...scenario, rows: {}, modes: summarizeCompression(samples.filter((s) => s.scenario === scenario.id)) };
+    }
     const rows = {};
     for (const server of servers) {
       const mine = samples.filter((s) => s.scenario === scenario.id && s.server === server.id);
@@ -65,20 +80,28 @@ function markdown(summary) {
   const head = (first) => `| ${first} | ${servers.map((s) => s.label).join(' | ')} |\n|---|${servers.map(() => '---:').join('|')}|\n`;
   const lines = [];
   lines.push(`Machine: ${m.cpu}, ${m.os}, Node ${m.node}, ENet ${m.enet}; ${m.date.slice(0, 10)}.`);
-  lines.push(`Medians of ${settings.runs} run(s) of ${settings.duration} s (many-peers runs: ${settings.manyDuration} s) per cell; ratio to native C ENet from the same invocation in parentheses. Command: \`npm run bench\`.`);
+  if (results.some((r) => r.mode !== 'compression')) {
+    lines.push(`Medians of ${settings.runs} run(s) of ${settings.duration} s (many-peers runs: ${settings.manyDuration} s) per cell; ratio to native C ENet from the same invocation in parentheses. Command: \`npm run bench\`.`);
+  } else {
+    lines.push(`Medians of ${settings.runs} run(s). Command: \`npm run bench -- --only compression\`.`);
+  }
   lines.push('');
-  lines.push('**Throughput** (echoed packets/s; ping-pong: round trips/s)\n');
-  let table = head('scenario');
-  for (const result of results.filter((r) => r.mode !== 'many')) {
-    table += `| ${result.title} | ${servers.map((s) => cell(result.rows[s.id], (row) => `${num(row.pps)}${times(row.ppsRatio)}`)).join(' | ')} |\n`;
+  const echo = results.filter((r) => r.mode === 'pingpong' || r.mode === 'stream');
+  let table;
+  if (echo.length > 0) {
+    lines.push('**Throughput** (echoed packets/s; ping-pong: round trips/s)\n');
+    table = head('scenario');
+    for (const result of echo) {
+      table += `| ${result.title} | ${servers.map((s) => cell(result.rows[s.id], (row) => `${num(row.pps)}${times(row.ppsRatio)}`)).join(' | ')} |\n`;
+    }
+    lines.push(table);
+    lines.push('**Latency** (round trip p50 / p99, µs)\n');
+    table = head('scenario');
+    for (const result of echo) {
+      table += `| ${result.title} | ${servers.map((s) => cell(result.rows[s.id], (row) => `${num(row.p50Us)} / ${num(row.p99Us)}`)).join(' | ')} |\n`;
+    }
+    lines.push(table);
   }
-  lines.push(table);
-  lines.push('**Latency** (round trip p50 / p99, µs)\n');
-  table = head('scenario');
-  for (const result of results.filter((r) => r.mode !== 'many')) {
-    table += `| ${result.title} | ${servers.map((s) => cell(result.rows[s.id], (row) => `${num(row.p50Us)} / ${num(row.p99Us)}`)).join(' | ')} |\n`;
-  }
-  lines.push(table);
   const many = results.filter((r) => r.mode === 'many');
   if (many.length > 0) {
     lines.push('**Many peers** (server CPU % of one core (ratio to native), RSS, event-loop delay p50/p99, loss)\n');
@@ -91,6 +114,14 @@ function markdown(summary) {
     }
     lines.push(table);
   }
+  for (const result of results.filter((r) => r.mode === 'compression')) {
+    lines.push(`**Compression** (${DESCRIPTION}; bytes sent by ENet, UDP/IP headers not counted)\n`);
+    table = '| mode | payload bytes | bytes on the wire | ratio to NONE | datagrams | delivered | send CPU per tick |\n|---|---:|---:|---:|---:|---:|---:|\n';
+    for (const [mode, m] of Object.entries(result.modes)) {
+      table += `| ${mode.replace('COMPRESS_', '')} | ${num(m.payloadBytes)} | ${num(m.wireBytes)} | ${num(m.wireRatio, 3)} | ${num(m.datagrams)} | ${num(m.delivered * 100, 1)} % | ${num(m.sendCpuUsPerTick)} µs |\n`;
+    }
+    lines.push(table);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -100,7 +131,7 @@ const escape = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;
 function svg(summary) {
   const others = summary.servers.filter((s) => !s.native);
   const colors = ['#2b6cb0', '#68a0d8', '#999999', '#d9822b', '#6b46c1'];
-  const rows = summary.results.map((result) => ({
+  const rows = summary.results.filter((result) => result.mode !== 'compression').map((result) => ({
     title: result.mode === 'many' ? `${result.title} (CPU ratio, lower is better)` : `${result.title} (packets/s ratio)`,
     bars: others.filter((s) => result.rows[s.id]).map((s) => {
       const row = result.rows[s.id];
@@ -143,11 +174,14 @@ function writeReports(summary, directory) {
   const files = {
     json: path.join(directory, 'latest.json'),
     markdown: path.join(directory, 'latest.md'),
-    svg: path.join(directory, 'latest.svg'),
   };
   fs.writeFileSync(files.json, `${JSON.stringify(summary, null, 2)}\n`);
   fs.writeFileSync(files.markdown, markdown(summary));
-  fs.writeFileSync(files.svg, svg(summary));
+  // The chart shows ratios to native C ENet, which the compression scenario has none of.
+  if (summary.results.some((result) => result.mode !== 'compression')) {
+    files.svg = path.join(directory, 'latest.svg');
+    fs.writeFileSync(files.svg, svg(summary));
+  }
   return files;
 }
 
