@@ -33,6 +33,15 @@ it("README's event-driven example runs as pasted and exits by itself", async () 
   expect(out).toBe('echoed ping\n');
 });
 
+it("README's DTLS example runs as pasted and exits by itself", async () => {
+  const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
+  const example = /## DTLS[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+  expect(example).toBeDefined();
+  const code = example!.replaceAll('7777', String(await freePort()));
+  const out = execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', timeout: 20_000 });
+  expect(out).toMatch(/^encrypted with TLS-ECDHE-ECDSA-WITH-[A-Z0-9-]+\n$/);
+});
+
 it("README's ENetMultiplayerPeer example runs as pasted and exits by itself", async () => {
   const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
   const example = /## Multiplayer \(ENetMultiplayerPeer\)[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
