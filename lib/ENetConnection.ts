@@ -2,6 +2,7 @@ import { lookup } from 'node:dns/promises';
 import { EventEmitter } from 'node:events';
 import { isIP } from 'node:net';
 import { DtlsError } from './DtlsError';
+import { DEFAULT_LIMITS, HostLimits, mergeLimits } from './HostLimits';
 import { TLSOptions } from './TLSOptions';
 import { bindIp, boolean, bytes, integer, member, remoteIp, uint32Data } from './arguments';
 import { ENetError, ErrorCode } from './errors';
@@ -109,6 +110,7 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
   #started = false;
   /** Events taken from a batch but not emitted (stop() in a handler): service() returns them first, start() emits them. */
   #pending: HeldEvent[] = [];
+  #limits: HostLimits = { ...DEFAULT_LIMITS };
   /** null without DTLS; else whether this host is the DTLS server. */
   #dtlsServer: boolean | null = null;
 
@@ -294,6 +296,23 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
   getDtlsSessionCount(): { sessions: number; handshaking: number } {
     const [sessions, handshaking] = this.native.dtlsSessions();
     return { sessions, handshaking };
+  }
+
+  /**
+   * Changes the protective limits (see `HostLimits`); the others keep their values. They hold
+   * from now on and for hosts this object creates later. Throws ERR_INVALID_PARAMETER.
+   */
+  setLimits(limits: Partial<HostLimits>): void {
+    const merged = mergeLimits(this.#limits, limits);
+    const result = this.native.setLimits(merged.maxPacketSize, merged.maxWaitingData, merged.maxPeersPerAddress,
+      merged.maxConnectsPerSecondPerAddress, merged.maxPendingHandshakes);
+    if (result !== ErrorCode.OK) throw new ENetError(result, 'cannot apply the limits');
+    this.#limits = merged;
+  }
+
+  /** The protective limits in force. */
+  getLimits(): HostLimits {
+    return { ...this.#limits };
   }
 
   /** Whether DTLS is set up on this host. */

@@ -14,6 +14,9 @@ const USAGE = `Usage:
       --compress MODE            none | range_coder | fastlz | zlib | zstd (default none; match the clients)
       --dtls-key FILE --dtls-cert FILE
                                  DTLS with this PEM key and certificate
+      --max-peers-per-address N  clients at once from one IP address (default 0: no limit)
+      --max-connects-per-second N
+                                 new connections per second from one IP address (default 0: no limit)
       --no-relay                 do not announce clients to each other nor relay between them
       --stats-interval SECONDS   how often to log a stats line (default 10; 0: never)
   godot-enet signal [options]    the WebSocket signaling server for ENet meshes
@@ -79,6 +82,8 @@ function serve(args: string[]): void {
       'dtls-key': { type: 'string' },
       'dtls-cert': { type: 'string' },
       'no-relay': { type: 'boolean' },
+      'max-peers-per-address': { type: 'string' },
+      'max-connects-per-second': { type: 'string' },
       'stats-interval': { type: 'string' },
     },
   });
@@ -91,6 +96,10 @@ function serve(args: string[]): void {
   const dtls = values['dtls-key'] === undefined ? undefined
     : TLSOptions.server(CryptoKey.load(values['dtls-key']), X509Certificate.load(values['dtls-cert']!));
   const statsSeconds = countOption('stats-interval', values['stats-interval'], 10, 0);
+  const limits = {
+    maxPeersPerAddress: countOption('max-peers-per-address', values['max-peers-per-address'], 0, 0),
+    maxConnectsPerSecondPerAddress: countOption('max-connects-per-second', values['max-connects-per-second'], 0, 0),
+  };
 
   const server = new SceneMultiplayerServer({
     port: portOption(values.port, 7777),
@@ -98,7 +107,10 @@ function serve(args: string[]): void {
     maxClients: countOption('max-clients', values['max-clients'], 32, 1),
     compress,
     relay: !values['no-relay'],
-    configureHost: dtls && ((host) => host.dtlsServerSetup(dtls)),
+    configureHost: (host) => {
+      host.setLimits(limits);
+      if (dtls) host.dtlsServerSetup(dtls);
+    },
   });
   server.on('peerConnected', (id) => log('peer-joined', { id, ...addressOf(server, id), peers: server.getPeerIds().length }));
   server.on('peerDisconnected', (id) => log('peer-left', { id, peers: server.getPeerIds().length }));

@@ -22,6 +22,8 @@ export { TLSOptions } from './TLSOptions';
 export { CryptoKey } from './CryptoKey';
 export { X509Certificate } from './X509Certificate';
 export { Crypto } from './Crypto';
+export { DEFAULT_LIMITS } from './HostLimits';
+export type { HostLimits } from './HostLimits';
 export type { CertificateRequest } from './Crypto';
 export type { ErrorName } from './errors';
 

@@ -51,6 +51,8 @@ export interface NativeConnection {
   getMaxChannels(): number;
   getLocalPort(): number;
   socketSend(ip: string, port: number, packet: Uint8Array): number;
+  setLimits(maxPacketSize: number, maxWaitingData: number, peersPerAddress: number, connectsPerSecond: number,
+    pendingHandshakes: number): number;
   /** undefined, or why DTLS could not be set up. */
   dtlsSetup(server: boolean, certificatePem: string | null, keyPem: string | null, trustedPem: string | null,
     hostname: string | null, verify: boolean): string | undefined;

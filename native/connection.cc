@@ -65,6 +65,7 @@ Napi::Function Connection::Define(Napi::Env env) {
     InstanceMethod<&Connection::GetMaxChannels>("getMaxChannels"),
     InstanceMethod<&Connection::GetLocalPort>("getLocalPort"),
     InstanceMethod<&Connection::SocketSend>("socketSend"),
+    InstanceMethod<&Connection::SetLimits>("setLimits"),
     InstanceMethod<&Connection::DtlsSetup>("dtlsSetup"),
     InstanceMethod<&Connection::TakeDtlsFailures>("takeDtlsFailures"),
     InstanceMethod<&Connection::DtlsSessions>("dtlsSessions"),
@@ -182,6 +183,10 @@ Napi::Value Connection::Create(const Napi::CallbackInfo& info) {
     return Napi::String::New(env, "cannot bind " + ip + ":" + std::to_string(port) + ": " + reason);
   }
   enet_socket_get_address(host_->socket, &host_->address);
+  if (!ApplyLimits()) {
+    DestroyHost();
+    return Napi::String::New(env, "out of memory");
+  }
   // Generations survive the host: a handle from a destroyed host must not name a peer of the
   // next host created by this object (DestroyHost unbound every slot).
   if (slots_.size() < host_->peerCount) slots_.resize(host_->peerCount);

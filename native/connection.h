@@ -71,6 +71,16 @@ class Connection : public Napi::ObjectWrap<Connection> {
     ENetPacket* packet;
   };
 
+  // Defaults: Godot's packet limit (ENet's own is 32 MiB), ENet's waiting-data limit, no
+  // per-address limits, Godot's 16 handshakes in flight.
+  struct Limits {
+    uint32_t maxPacketSize = 16 * 1024 * 1024;
+    uint32_t maxWaitingData = 32 * 1024 * 1024;
+    uint32_t peersPerAddress = 0;
+    uint32_t connectsPerSecond = 0;
+    uint32_t pendingHandshakes = 0;
+  };
+
   struct Slot {
     uint32_t generation = 0;
     uint32_t connectID = 0;
@@ -93,6 +103,10 @@ class Connection : public Napi::ObjectWrap<Connection> {
   Napi::Value GetMaxChannels(const Napi::CallbackInfo& info);
   Napi::Value GetLocalPort(const Napi::CallbackInfo& info);
   Napi::Value SocketSend(const Napi::CallbackInfo& info);
+
+  // connection_limits.cc: protective limits.
+  Napi::Value SetLimits(const Napi::CallbackInfo& info);
+  bool ApplyLimits();
 
   // connection_dtls.cc: DTLS.
   Napi::Value DtlsSetup(const Napi::CallbackInfo& info);
@@ -139,6 +153,7 @@ class Connection : public Napi::ObjectWrap<Connection> {
   ENetHost* host_ = nullptr;
   std::vector<Slot> slots_;
   bool refusing_ = false;
+  Limits limits_;
   Napi::Reference<Napi::Float64Array> eventRef_;
   double* event_ = nullptr;
 

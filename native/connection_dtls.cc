@@ -46,6 +46,7 @@ Napi::Value Connection::DtlsSetup(const Napi::CallbackInfo& info) {
   char reason[256];
   if (platform_dtls_setup(host_->socket, &options, reason, sizeof(reason)) != 0) return Napi::String::New(env, reason);
   platform_dtls_refuse_new(host_->socket, refusing_);
+  ApplyLimits();
   return env.Undefined();
 }
 

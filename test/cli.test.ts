@@ -120,6 +120,17 @@ describe('godot-enet serve', () => {
     expect(a.disconnectData).toBe(0);
   });
 
+  it('--max-peers-per-address turns away a second client from the same address', async () => {
+    const port = await freeUdpPort();
+    const cli = run(['serve', '--port', String(port), '--bind', '127.0.0.1', '--max-peers-per-address', '1']);
+    await until(() => events(cli, 'listening').length === 1, 10_000, 'the server to listen');
+    await new GodotClient().connect(port);
+    await expect(new GodotClient().connect(port, 1200)).rejects.toThrow(/to connect/);
+    expect(events(cli, 'peer-joined')).toHaveLength(1);
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+  });
+
   it('explains bad options and unreadable files, with a non-zero exit', async () => {
     const unknown = run(['serve', '--compress', 'lzma']);
     expect(await unknown.exited).toBe(2);

@@ -27,7 +27,7 @@
 #include <string.h>
 
 #define HANDSHAKE_DEADLINE_MS 8000   /* as Godot 4.6+: a session no ENet peer took by then goes */
-#define MAX_PENDING_HANDSHAKES 16    /* as Godot's UDPServer: handshakes in flight per server */
+#define DEFAULT_PENDING_HANDSHAKES 16  /* as Godot's UDPServer: handshakes in flight per server */
 #define SWEEP_INTERVAL_MS 100        /* handshake resends, reaping, peers that left */
 #define IDLE_SWEEP_MS 1000           /* how soon an idle host notices a peer that left */
 #define MAX_FAILURES 32              /* queued for the addon; the oldest go first */
@@ -63,6 +63,7 @@ struct Dtls
     SocketState * state;
     int server;
     int refusing;
+    size_t max_handshaking;
     int counted;                     /* in dtls_sockets */
     char * hostname;
     mbedtls_ssl_config config;
@@ -341,7 +342,7 @@ accept_hello (Dtls * dtls, const SocketAddress * source, const unsigned char * k
 {
     Session * session;
     int result;
-    if (dtls -> refusing || dtls -> handshaking >= MAX_PENDING_HANDSHAKES ||
+    if (dtls -> refusing || dtls -> handshaking >= dtls -> max_handshaking ||
         dtls -> sessions >= dtls -> state -> host -> peerCount)
       return;
     if (dtls -> scratch == NULL && (dtls -> scratch = new_session (dtls)) == NULL)
@@ -678,7 +679,8 @@ dtls_create (SocketState * state, const PlatformDtlsOptions * options, char * er
     mbedtls_ssl_cookie_init (& dtls -> cookies);
     mbedtls_x509_crt_init (& dtls -> certificates);
     mbedtls_pk_init (& dtls -> key);
-    while (buckets < (state -> host -> peerCount + MAX_PENDING_HANDSHAKES) * 2)
+    dtls -> max_handshaking = DEFAULT_PENDING_HANDSHAKES;
+    while (buckets < state -> host -> peerCount * 2)
       buckets *= 2;
     dtls -> bucket_count = buckets;
     dtls -> buckets = (Session **) calloc (buckets, sizeof (Session *));
@@ -792,6 +794,14 @@ int
 platform_dtls_enabled (ENetSocket socket)
 {
     return dtls_of (socket) != NULL;
+}
+
+void
+platform_dtls_limit_handshakes (ENetSocket socket, size_t pending)
+{
+    Dtls * dtls = dtls_of (socket);
+    if (dtls != NULL)
+      dtls -> max_handshaking = pending;
 }
 
 void

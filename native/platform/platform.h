@@ -35,6 +35,10 @@ int platform_address_from_ip (ENetSocket socket, const char * ip, ENetAddress * 
 /* Writes the IP (IPv4 dotted, or IPv6 with its %zone) of an address seen by this socket. */
 int platform_address_to_ip (ENetSocket socket, const ENetAddress * address, char * ip, size_t length);
 
+/* Limits new connections from each source address to `perSecond` (bursts of as many), through
+ * the host's intercept callback; 0 removes the limit. Returns 0, or -1 when out of memory. */
+int platform_limit_connect_rate (ENetHost * host, enet_uint32 perSecond);
+
 /* DTLS set-up for one host socket (platform/dtls.h). PEM texts are NUL-terminated; NULL when
  * absent. */
 typedef struct
@@ -71,6 +75,9 @@ int platform_dtls_setup (ENetSocket socket, const PlatformDtlsOptions * options,
 
 /* Whether platform_dtls_setup succeeded on this socket. */
 int platform_dtls_enabled (ENetSocket socket);
+
+/* At most this many handshakes in flight on a DTLS server (default 16, as Godot). */
+void platform_dtls_limit_handshakes (ENetSocket socket, size_t pending);
 
 /* A server refusing new connections answers no new handshake. */
 void platform_dtls_refuse_new (ENetSocket socket, int refuse);

@@ -80,5 +80,6 @@ socket_state_forget (ENetSocket socket)
     if (state -> dtls != NULL)
       dtls_destroy (state -> dtls);
     address_map_free (& state -> addresses);
+    admission_free (& state -> admission);
     free (state);
 }

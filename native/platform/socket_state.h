@@ -8,6 +8,7 @@
 #define GODOT_ENET_SOCKET_STATE_H
 
 #include "platform/address_map.h"
+#include "platform/admission.h"
 
 struct Dtls;
 
@@ -16,6 +17,7 @@ typedef struct SocketState
     ENetSocket socket;
     const ENetHost * host;
     AddressMap addresses;
+    Admission admission;         /* the new-connection rate limit */
     struct Dtls * dtls;          /* NULL until platform_dtls_setup() */
     struct SocketState * next;
 } SocketState;
