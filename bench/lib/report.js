@@ -100,7 +100,9 @@ function markdown(summary) {
   const head = (first) => `| ${first} | ${servers.map((s) => s.label).join(' | ')} |\n|---|${servers.map(() => '---:').join('|')}|\n`;
   const lines = [];
   lines.push(`Machine: ${m.cpu}, ${m.os}, Node ${m.node}, ENet ${m.enet}; ${m.date.slice(0, 10)}.`);
-  lines.push(`Medians of ${settings.runs} run(s) of ${settings.duration} s (many-peers runs: ${settings.manyDuration} s) per cell; ratio to native C ENet from the same invocation in parentheses. Command: \`npm run bench\`.`);
+  lines.push(results.length === 0
+    ? `Medians of ${settings.runs} run(s) of ${settings.duration} s per cell. Command: \`npm run bench -- --only dtls\`.`
+    : `Medians of ${settings.runs} run(s) of ${settings.duration} s (many-peers runs: ${settings.manyDuration} s) per cell; ratio to native C ENet from the same invocation in parentheses. Command: \`npm run bench\`.`);
   lines.push('');
   const paired = all.filter((r) => r.baseline);
   if (paired.length > 0) lines.push(...dtlsTable(paired, summary.servers));
