@@ -1,5 +1,5 @@
 'use strict';
-// npm run bench [-- --runs N] [--duration S] [--only id,id] [--servers id,id] [--quick]
+// npm run bench [-- --runs N] [--duration S] [--only id,id|dtls] [--servers id,id] [--quick]
 // npm run bench -- --from bench/results/latest.json   (renders the reports again, runs nothing)
 //
 // Runs every scenario against every server, interleaved (run 1 of each, then run 2, ...) so
@@ -27,7 +27,13 @@ const { values: options } = parseArgs({
   },
 });
 
-const pick = (all, list) => (list ? all.filter((item) => list.split(',').includes(item.id)) : all);
+/** Items named in `list` by id or by group (`--only dtls`). */
+const pick = (all, list) => (list ? all.filter((item) => list.split(',').some((name) => name === item.id || name === item.group)) : all);
+
+/** A scenario's servers: its own (the DTLS pair) or the chosen ones, DTLS servers left out. */
+const serversOf = (scenario, servers) => (scenario.servers
+  ? SERVERS.filter((server) => scenario.servers.includes(server.id))
+  : servers.filter((server) => !server.dtls));
 
 function report(summary) {
   fs.mkdirSync(options.out, { recursive: true });
@@ -67,7 +73,8 @@ async function main() {
         continue;
       }
       // Rotate the order each run so no server always follows the same neighbour.
-      const order = servers.map((_, i) => servers[(i + run) % servers.length]);
+      const mine = serversOf(scenario, servers);
+      const order = mine.map((_, i) => mine[(i + run) % mine.length]);
       for (const server of order) {
         if (scenario.noRaw && server.raw) continue;
         const started = Date.now();
@@ -83,7 +90,8 @@ async function main() {
       }
     }
   }
-  report(summarize(samples, servers, scenarios, { runs, ...timing }));
+  const ran = SERVERS.filter((server) => samples.some((sample) => sample.server === server.id));
+  report(summarize(samples, ran, scenarios, { runs, ...timing }));
 }
 
 function describe(scenario, sample) {

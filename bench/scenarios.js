@@ -2,12 +2,13 @@
 // What the benchmark runs: the servers compared and the load each scenario puts on them.
 const path = require('node:path');
 
-const nodeServer = (file) => ({ command: process.execPath, args: [path.join(__dirname, 'servers', file)] });
+const nodeServer = (file, ...args) => ({ command: process.execPath, args: [path.join(__dirname, 'servers', file), ...args] });
 
 /**
  * `native` is the baseline every ratio is taken against. `raw` servers speak plain UDP (the
  * load client sends the same stamped payloads without ENet); `range` servers need ENet's range
- * coder on both ends; `loop` servers report their event-loop delay.
+ * coder on both ends; `loop` servers report their event-loop delay; `dtls` servers are DTLS
+ * servers, measured only in the DTLS scenarios.
  */
 const SERVERS = [
   { id: 'native', label: 'native C ENet 1.3.18', native: true },
@@ -15,6 +16,7 @@ const SERVERS = [
   { id: 'poll', label: 'godot-enet, service() polling', loop: true, ...nodeServer('addon-poll.js') },
   { id: 'dgram', label: 'node:dgram echo (no protocol)', loop: true, raw: true, ...nodeServer('dgram.js') },
   { id: 'npm-enet', label: 'npm enet 0.2.9', loop: true, range: true, ...nodeServer('npm-enet.js') },
+  { id: 'event-dtls', label: 'godot-enet, event-driven, DTLS', loop: true, dtls: true, ...nodeServer('addon-event.js', '--dtls') },
 ];
 
 const RELIABLE = 1;
@@ -32,6 +34,13 @@ const SCENARIOS = [
   { id: 'peers-4000', title: '4000 peers, 64 B at 20 Hz each', mode: 'many', size: 64, flags: 0, peers: 4000, rate: 20, noRaw: true },
   // Not an echo server test: two addon hosts in the bench process, once per compression mode.
   { id: 'compression', title: 'bytes on the wire per compression mode, game state at 20 Hz', mode: 'compression' },
+  // DTLS against plain ENet: the addon on both ends (the C load client cannot speak DTLS), the
+  // same server and client code but for dtls*Setup, and the plain cell as the ratios' baseline.
+  ...[
+    { id: 'dtls-pingpong', title: 'ping-pong, 64 B reliable', mode: 'pingpong', size: 64, flags: RELIABLE, window: 1 },
+    { id: 'dtls-reliable-64', title: 'stream 64 B reliable, window 64', mode: 'stream', size: 64, flags: RELIABLE, window: 64 },
+    { id: 'dtls-reliable-1k', title: 'stream 1 KiB reliable, window 64', mode: 'stream', size: 1024, flags: RELIABLE, window: 64 },
+  ].map((scenario) => ({ ...scenario, group: 'dtls', client: 'addon', servers: ['event', 'event-dtls'], baseline: 'event' })),
 ];
 
 /** Peers per load-generator process in the many-peers scenarios. */

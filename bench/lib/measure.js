@@ -1,5 +1,6 @@
 'use strict';
 // One measurement: a fresh server, the load clients of one scenario, and what both report.
+const path = require('node:path');
 const { Child } = require('./children');
 const { cpuSeconds, rssMiB } = require('./procstat');
 const { PEERS_PER_CLIENT } = require('../scenarios');
@@ -9,6 +10,13 @@ const SECOND = 1000;
 function startServer(binaries, server) {
   if (server.native) return new Child(binaries.echoServer, []);
   return new Child(server.command, [...server.args, ...(server.range ? ['--range'] : [])]);
+}
+
+/** The C load client, or the addon's (bench/clients/addon-load.js) where the scenario asks for it. */
+function startClient(binaries, args, server, scenario) {
+  if (scenario.client !== 'addon') return new Child(binaries.loadClient, args);
+  const script = path.join(__dirname, '../clients/addon-load.js');
+  return new Child(process.execPath, [script, ...args, ...(server.dtls ? ['--dtls'] : [])]);
 }
 
 function clientArgs(port, server, scenario, timing, peers) {
@@ -32,7 +40,7 @@ async function measure(binaries, server, scenario, timing) {
     const total = scenario.peers ?? 1;
     for (let left = total; left > 0; left -= PEERS_PER_CLIENT) {
       const peers = Math.min(left, PEERS_PER_CLIENT);
-      clients.push(new Child(binaries.loadClient, clientArgs(port, server, scenario, timing, peers)));
+      clients.push(startClient(binaries, clientArgs(port, server, scenario, timing, peers), server, scenario));
     }
     // A client that cannot connect says why in its RESULT instead of CONNECTED.
     const connected = await Promise.all(clients.map((client) => client.nextOf(['CONNECTED', 'RESULT'], 60 * SECOND)));

@@ -1,5 +1,6 @@
 'use strict';
-// Medians, ratios to the native baseline, and the three outputs: JSON, Markdown and an SVG chart.
+// Medians, ratios to the native baseline (or to a scenario's own, as plain ENet for the DTLS
+// cells), and the three outputs: JSON, Markdown and an SVG chart.
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
@@ -51,20 +52,30 @@ function summarize(samples, servers, scenarios, settings) {
       for (const metric of METRICS) row[metric] = median(ok.map((s) => s[metric]));
       rows[server.id] = row;
     }
-    const base = rows.native;
-    for (const row of Object.values(rows)) {
+    const base = rows[scenario.baseline ?? 'native'];
+    for (const [id, row] of Object.entries(rows)) {
       if (!base) break;
-      row.ppsRatio = ratio(row.pps, base.pps);
+      // Against a scenario's own baseline, each run is paired with the baseline's run of the same
+      // round (measured next to it), and the median of those ratios is taken: on a shared
+      // machine that cancels the load that comes and goes between rounds.
+      row.ppsRatio = scenario.baseline ? pairedRatio(samples, scenario, id) : ratio(row.pps, base.pps);
       row.cpuRatio = ratio(row.cpuPercent, base.cpuPercent);
       row.p50DeltaUs = row.p50Us !== undefined && base.p50Us !== undefined ? row.p50Us - base.p50Us : undefined;
+      row.p99DeltaUs = row.p99Us !== undefined && base.p99Us !== undefined ? row.p99Us - base.p99Us : undefined;
     }
     return { ...scenario, rows };
   });
-  const described = servers.map(({ id, label, native }) => ({ id, label, native: Boolean(native) }));
+  const described = servers.map(({ id, label, native, dtls }) => ({ id, label, native: Boolean(native), dtls: Boolean(dtls) }));
   return { machine: machine(), settings, servers: described, results, samples };
 }
 
 const ratio = (value, base) => (value !== undefined && base ? value / base : undefined);
+
+function pairedRatio(samples, scenario, server) {
+  const of = (id, run) => samples.find((s) => s.scenario === scenario.id && s.server === id && s.run === run && !s.error);
+  const runs = [...new Set(samples.map((s) => s.run))];
+  return median(runs.map((run) => ratio(of(server, run)?.pps, of(scenario.baseline, run)?.pps)));
+}
 
 const num = (value, digits = 0) => (value === undefined ? '–' : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 const times = (value) => (value === undefined ? '' : ` (${value >= 10 ? num(value, 0) : value >= 0.1 ? num(value, 2) : num(value, 3)}×)`);
@@ -75,18 +86,47 @@ function cell(row, render) {
   return render(row);
 }
 
+/** The DTLS cells: each DTLS server against its plain baseline, both driven by the addon's client. */
+function dtlsTable(results, servers) {
+  const lines = ['**DTLS** (addon client and server on both ends, the same code but for `dtls*Setup`; median of per-round ratios to plain ENet in parentheses)\n'];
+  let table = '| scenario | plain pkt/s | DTLS pkt/s | plain RTT p50 / p99 µs | DTLS RTT p50 / p99 µs | server CPU % plain / DTLS | connect s plain / DTLS |\n|---|---:|---:|---:|---:|---:|---:|\n';
+  for (const result of results) {
+    const plain = result.rows[result.baseline];
+    for (const server of servers.filter((s) => s.id !== result.baseline && result.rows[s.id])) {
+      const failed = [plain, result.rows[server.id]].find((row) => !row || row.runs === 0);
+      if (failed) {
+        table += `| ${result.title} | failed: ${failed.errors?.[0] ?? 'not run'} ||||||\n`;
+        continue;
+      }
+      const both = (render) => `${render(plain)} / ${render(result.rows[server.id])}`;
+      table += `| ${result.title} | ${cell(plain, (row) => num(row.pps))} | ${cell(result.rows[server.id], (row) => `${num(row.pps)}${times(row.ppsRatio)}`)} `
+        + `| ${cell(plain, (row) => `${num(row.p50Us)} / ${num(row.p99Us)}`)} | ${cell(result.rows[server.id], (row) => `${num(row.p50Us)} / ${num(row.p99Us)}`)} `
+        + `| ${both((row) => num(row.cpuPercent))} | ${both((row) => num(row.connectS, 3))} |\n`;
+    }
+  }
+  lines.push(table);
+  return lines;
+}
+
 function markdown(summary) {
-  const { machine: m, settings, servers, results } = summary;
+  const { machine: m, settings, results: all } = summary;
+  const results = all.filter((r) => !r.baseline);
+  const servers = summary.servers.filter((s) => !s.dtls && results.some((r) => r.rows[s.id]));
   const head = (first) => `| ${first} | ${servers.map((s) => s.label).join(' | ')} |\n|---|${servers.map(() => '---:').join('|')}|\n`;
   const lines = [];
   lines.push(`Machine: ${m.cpu}, ${m.os}, Node ${m.node}, ENet ${m.enet}; ${m.date.slice(0, 10)}.`);
-  if (results.some((r) => r.mode !== 'compression')) {
+  const paired = all.filter((r) => r.baseline);
+  const compression = results.filter((r) => r.mode === 'compression');
+  const echo = results.filter((r) => r.mode === 'pingpong' || r.mode === 'stream');
+  if (results.length > compression.length) {
     lines.push(`Medians of ${settings.runs} run(s) of ${settings.duration} s (many-peers runs: ${settings.manyDuration} s) per cell; ratio to native C ENet from the same invocation in parentheses. Command: \`npm run bench\`.`);
+  } else if (paired.length > 0) {
+    lines.push(`Medians of ${settings.runs} run(s) of ${settings.duration} s per cell. Command: \`npm run bench -- --only dtls\`.`);
   } else {
     lines.push(`Medians of ${settings.runs} run(s). Command: \`npm run bench -- --only compression\`.`);
   }
   lines.push('');
-  const echo = results.filter((r) => r.mode === 'pingpong' || r.mode === 'stream');
+  if (paired.length > 0) lines.push(...dtlsTable(paired, summary.servers));
   let table;
   if (echo.length > 0) {
     lines.push('**Throughput** (echoed packets/s; ping-pong: round trips/s)\n');
@@ -114,7 +154,7 @@ function markdown(summary) {
     }
     lines.push(table);
   }
-  for (const result of results.filter((r) => r.mode === 'compression')) {
+  for (const result of compression) {
     lines.push(`**Compression** (${DESCRIPTION}; bytes sent by ENet, UDP/IP headers not counted)\n`);
     table = '| mode | payload bytes | bytes on the wire | ratio to NONE | datagrams | delivered | send CPU per tick |\n|---|---:|---:|---:|---:|---:|---:|\n';
     for (const [mode, m] of Object.entries(result.modes)) {
@@ -132,8 +172,9 @@ function svg(summary) {
   const others = summary.servers.filter((s) => !s.native);
   const colors = ['#2b6cb0', '#68a0d8', '#999999', '#d9822b', '#6b46c1'];
   const rows = summary.results.filter((result) => result.mode !== 'compression').map((result) => ({
-    title: result.mode === 'many' ? `${result.title} (CPU ratio, lower is better)` : `${result.title} (packets/s ratio)`,
-    bars: others.filter((s) => result.rows[s.id]).map((s) => {
+    title: result.mode === 'many' ? `${result.title} (CPU ratio, lower is better)`
+      : result.baseline ? `DTLS: ${result.title} (packets/s ratio to plain ENet)` : `${result.title} (packets/s ratio)`,
+    bars: others.filter((s) => result.rows[s.id] && s.id !== result.baseline).map((s) => {
       const row = result.rows[s.id];
       const value = result.mode === 'many' ? row.cpuRatio : row.ppsRatio;
       return { label: s.label, value, color: colors[others.indexOf(s) % colors.length] };
@@ -162,7 +203,7 @@ function svg(summary) {
   });
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 80}" height="${height}" font-family="sans-serif" font-size="11">
 <rect width="100%" height="100%" fill="white"/>
-<text x="10" y="18" font-size="13" font-weight="bold">godot-enet benchmark: ratio to native C ENet 1.3.18 (same run, log scale)</text>
+<text x="10" y="18" font-size="13" font-weight="bold">godot-enet benchmark: ratio to native C ENet 1.3.18, DTLS to plain ENet (same run, log scale)</text>
 ${ticks.join('\n')}
 <line x1="${left + scale(1)}" y1="30" x2="${left + scale(1)}" y2="${height - 20}" stroke="#333"/>
 ${parts.join('\n')}

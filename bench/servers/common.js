@@ -7,6 +7,16 @@ const readline = require('node:readline');
 
 /** Whether the server was asked to use ENet's range coder. */
 const range = process.argv.includes('--range');
+/** Whether the server was asked to be a DTLS server (an EC P-256 key and self-signed certificate). */
+const dtls = process.argv.includes('--dtls');
+
+/** Makes a bound addon host a DTLS server when --dtls was given. */
+function maybeDtls(host) {
+  if (!dtls) return;
+  const { Crypto, CryptoKey, TLSOptions } = require('../../dist/index.js');
+  const key = CryptoKey.generateEc();
+  host.dtlsServerSetup(TLSOptions.server(key, Crypto.generateSelfSignedCertificate(key, 'CN=bench.invalid')));
+}
 
 function serve(port, close) {
   // 1 ms resolution: the targets are about milliseconds of delay, the default (10 ms) hides them.
@@ -31,4 +41,4 @@ function serve(port, close) {
   process.stdout.write(`PORT ${port}\n`);
 }
 
-module.exports = { range, serve };
+module.exports = { range, maybeDtls, serve };
