@@ -85,6 +85,7 @@ static int sender = -1;
 static struct sockaddr_in host_address;
 static unsigned long long datagrams_sent;
 static int skip_short_compressed;
+static int verbose;                  /* FUZZ_VERBOSE=1: what each input reached */
 static unsigned char reply [MAX_DATAGRAM];
 #ifdef FUZZ_MODE_DTLS
 static unsigned char cookie [255];
@@ -167,6 +168,7 @@ LLVMFuzzerInitialize (int * argc, char *** argv)
 #endif
     skip_short_compressed = getenv ("FUZZ_SKIP_SHORT_COMPRESSED") != NULL &&
                             strcmp (getenv ("FUZZ_SKIP_SHORT_COMPRESSED"), "1") == 0;
+    verbose = getenv ("FUZZ_VERBOSE") != NULL;
     atexit (report);
     return 0;
 }
@@ -303,8 +305,21 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
         ++ virtual_now;
         service ();
     }
+    if (verbose)
+    {
+        size_t connected = 0;
+        for (size_t i = 0; i < host -> peerCount; ++ i)
+          connected += host -> peers [i].state == ENET_PEER_STATE_CONNECTED;
+        fprintf (stderr, "fuzz: input of %zu bytes: %llu datagrams so far, %zu peers connected\n",
+                 size, datagrams_sent, connected);
+    }
+    /* Back to a fresh host's peers: enet_peer_reset keeps the session IDs (a reused slot gets
+     * the next ones, by design), which would make the next input's sequence IDs differ. */
     for (size_t i = 0; i < host -> peerCount; ++ i)
-      enet_peer_reset (& host -> peers [i]);
+    {
+        enet_peer_reset (& host -> peers [i]);
+        host -> peers [i].incomingSessionID = host -> peers [i].outgoingSessionID = 0xFF;
+    }
 #ifdef FUZZ_MODE_DTLS
     {
         /* A host whose DTLS layer kept nothing from this input (no session: only the stateless
@@ -314,6 +329,9 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
         while (platform_dtls_take_failure (host -> socket, & failure))
           ;
         platform_dtls_count_sessions (host -> socket, & sessions, & handshaking);
+        if (verbose)
+          fprintf (stderr, "fuzz: DTLS sessions %zu (handshaking %zu), cookie echoed: %s\n",
+                   sessions, handshaking, cookie_length ? "yes" : "no");
         if (sessions != 0)
         {
             enet_host_destroy (host);
