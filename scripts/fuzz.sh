@@ -101,9 +101,9 @@ run_one() {
      -timeout=10 -print_final_stats=1 -artifact_prefix="$work/artifacts/" \
      corpus $([ -d "$ROOT/fuzz/regressions/$t" ] && echo "$ROOT/fuzz/regressions/$t") > "$work/log" 2>&1) || rc=$?
   local stats execs rate cov datagrams crashes
-  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log")
-  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/log")
-  cov=$(grep -o 'cov: [0-9]*' "$work/log" | tail -1 | cut -d' ' -f2)
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/log" || true)
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$work/log" || true)
+  cov=$( (grep -o 'cov: [0-9]*' "$work/log" || true) | tail -1 | cut -d' ' -f2)
   datagrams=$(sed -n 's/^fuzz: datagrams sent: *//p' "$work/log" | tail -1)
   crashes=$(ls "$work/artifacts" | wc -l)
   printf 'fuzz %-12s %4ss  execs %-9s exec/s %-6s datagrams %-10s cov %-6s corpus %s -> %s  findings %s\n' \
@@ -120,16 +120,19 @@ run_one() {
 run() {
   local seconds=${1:-60} failed=0 pids=() t
   build
+  rm -f "$OUT"/summary.*
   # Deterministic summary order: launch up to JOBS at a time, print as each finishes.
   for t in $TARGETS; do
     run_one "$t" "$seconds" > "$OUT/summary.$t" 2>&1 &
     pids+=($!)
     while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n || true; done
   done
-  for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
-  for t in $TARGETS; do cat "$OUT/summary.$t"; done
-  # Re-collect exit states from the summaries (wait -n above may have consumed them).
-  if grep -q FAILED "$OUT"/summary.*; then failed=1; fi
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # Exit states come from the summaries (wait -n above may have consumed them).
+  for t in $TARGETS; do
+    cat "$OUT/summary.$t"
+    if ! grep -q '^fuzz ' "$OUT/summary.$t" || grep -q FAILED "$OUT/summary.$t"; then failed=1; fi
+  done
   return $failed
 }
 
