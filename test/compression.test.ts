@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CompressionMode, ENetConnection, ENetPacketPeer, EventType, HostStatistic } from '../lib/index';
 import { addon } from '../lib/native';
 import { enetHeaderSize, fastlzDecode, fastlzEncodeExhaustive, isCompressed, zstdFrameByHand } from './codecs';
+import { Command, connectCommand, MTU, THROTTLE, WINDOW } from './enet-wire';
 import { host, pattern, Recorder, server } from './helpers';
 
 const { COMPRESS_NONE, COMPRESS_FASTLZ, COMPRESS_ZLIB, COMPRESS_ZSTD } = CompressionMode;
@@ -312,6 +313,66 @@ describe('malformed compressed datagrams are dropped; the connection carries on'
     expect(pair.serverPeer.isActive()).toBe(true);
   });
 });
+
+describe('a datagram shorter than the header it announces (found by fuzzing)', () => {
+  // ENet 1.3.18 decompresses a 2- or 3-byte datagram flagged COMPRESSED|SENT_TIME with an input
+  // length of (size_t) -2 or -1, so the decompressor reads whatever the receive buffer still holds
+  // from the datagram before, and past it (under ASan: a wild read; with ZSTD a crash). Here the
+  // stale bytes are a compressed CONNECT: a host that decompressed them would answer the stranger
+  // with a VERIFY_CONNECT (it did with ZLIB; the other codecs failed on the bytes past the stale
+  // ones, short of a crash). The addon refuses such lengths, so nothing comes back.
+  const connect = connectCommand(Command.CONNECT, {
+    outgoingPeerID: 0, incomingSessionID: 0xff, outgoingSessionID: 0xff, mtu: MTU, windowSize: WINDOW, channelCount: 2,
+    incomingBandwidth: 0, outgoingBandwidth: 0, throttleInterval: THROTTLE.interval,
+    throttleAcceleration: THROTTLE.acceleration, throttleDeceleration: THROTTLE.deceleration, connectID: 0x1234, data: 0,
+  });
+  const compressed: Record<string, () => Promise<Buffer>> = {
+    RANGE_CODER: rangeCodedConnect,
+    FASTLZ: async () => fastlzEncodeExhaustive(connect),
+    ZLIB: async () => zlib.deflateSync(connect),
+    ZSTD: async () => zstdFrameByHand(connect),
+  };
+
+  it.each([['RANGE_CODER', CompressionMode.COMPRESS_RANGE_CODER], ...modes])('%s: dropped, never decompressed', async (name, mode) => {
+    const srv = server();
+    srv.compress(mode);
+    const stale = Buffer.concat([Buffer.from([0x0f, 0xff, 0x00, 0x00]), await compressed[name]()]);
+    const stranger = dgram.createSocket('udp4');
+    const replies: Buffer[] = [];
+    stranger.on('message', (message) => replies.push(message));
+    try {
+      await new Promise<void>((done) => stranger.bind(0, '127.0.0.1', done));
+      for (const short of [[0xcf, 0xff], [0xcf, 0xff, 0x00]]) {
+        stranger.send(stale, srv.getLocalPort(), '127.0.0.1');
+        stranger.send(Buffer.from(short), srv.getLocalPort(), '127.0.0.1');
+      }
+      await pumpFor([new Recorder(srv)], 300);
+      expect(replies).toEqual([]);
+      expect(srv.getPeers()).toEqual([]);
+    } finally {
+      stranger.close();
+    }
+  });
+});
+
+/** A CONNECT as ENet's range coder compresses it (no independent encoder): a host's first datagram. */
+async function rangeCodedConnect(): Promise<Buffer> {
+  const trap = dgram.createSocket('udp4');
+  try {
+    await new Promise<void>((done) => trap.bind(0, '127.0.0.1', done));
+    const arrival = new Promise<Buffer>((resolve) => trap.once('message', resolve));
+    const client = host();
+    client.createHost(1);
+    client.compress(CompressionMode.COMPRESS_RANGE_CODER);
+    client.connectToHost('127.0.0.1', trap.address().port, 2, 0);
+    client.flush();
+    const datagram = await arrival;
+    expect(isCompressed(datagram)).toBe(true);
+    return datagram.subarray(enetHeaderSize(datagram));
+  } finally {
+    trap.close();
+  }
+}
 
 describe('the codecs on their own', () => {
   const commands = Buffer.concat([snapshot(1200, 11), Buffer.from(pattern(100, 12))]);

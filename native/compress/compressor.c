@@ -2,6 +2,7 @@
 // ENet hands over a datagram's commands as a list of buffers, Godot's codecs take one block, so
 // the list is gathered first. The wire carries the codec's raw output and nothing else.
 #include "compress/compressor.h"
+#include "compress/received_length.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +33,7 @@ static size_t compress_buffers(void* context, const ENetBuffer* inBuffers, size_
 static size_t decompress_block(void* context, const enet_uint8* inData, size_t inLimit,
                                enet_uint8* outData, size_t outLimit) {
   Compressor* compressor = (Compressor*)context;
-  if (inLimit == 0) return 0;
+  if (!is_received_length(inLimit)) return 0;  // ENet then drops the datagram
   return compressor->codec->decompress(compressor->state, inData, inLimit, outData, outLimit);
 }
 
