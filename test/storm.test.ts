@@ -127,8 +127,10 @@ async function storm(options: { dtls: boolean; seconds: number; rate: number }):
         settled.dtls.sessions === (dtls ? clients.length : 0) && settled.dtls.handshaking === 0;
     }, CLEAN_UP_MS).catch((err) => { throw new Error(`${err.message}; last: ${JSON.stringify(settled)}`); });
     expect(settled.peers - leftovers(settled).length).toBe(clients.length);
-    console.log(`[storm] ${dtls ? 'DTLS' : 'plain'}: after ${CLEAN_UP_MS / 1000} s, ${leftovers(settled).length} attacker peers ` +
-      `left, all with an inflated round-trip time (${leftovers(settled).map((peer) => peer.roundTripTime).join(', ') || 'none'} ms)`);
+    const inflated = leftovers(settled).map((peer) => `${peer.roundTripTime} ms`);
+    console.log(`[storm] ${dtls ? 'DTLS' : 'plain'}: once settled, attacker peers left: ${inflated.length}` +
+      `${inflated.length > 0 ? `, all with an inflated round-trip time (${inflated.join(', ')})` : ''}; ` +
+      `DTLS sessions ${settled.dtls.sessions} (the legit clients'), handshaking ${settled.dtls.handshaking}`);
   } finally {
     clearInterval(pumping);
   }
