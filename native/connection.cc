@@ -10,6 +10,7 @@
 
 #include <enet/time.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -237,12 +238,45 @@ int Connection::ServiceSkippingRefused(uint32_t timeout, ENetEvent* event, bool 
   enet_uint32 deadline = enet_time_get() + timeout;
   for (;;) {
     int result = io ? enet_host_service(host_, event, timeout) : enet_host_check_events(host_, event);
+    if (io) BoundRoundTripTimes();
     if (result <= 0 || !refusing_ || event->type != ENET_EVENT_TYPE_CONNECT) return result;
     ENetPeer* peer = event->peer;
     if (slots_[peer - host_->peers].bound) return result;  // our own outgoing connection
     enet_peer_disconnect_now(peer, 0);
     enet_uint32 now = enet_time_get();
     timeout = ENET_TIME_LESS(now, deadline) ? ENET_TIME_DIFFERENCE(deadline, now) : 0;
+  }
+}
+
+// ENet 1.3.18 takes a peer's round-trip time from each ACK's 16-bit echo of a send time, as is:
+// an ACK echoing a stale time (a replayed datagram, or a hostile peer) sets it up to 65 s. A
+// reliable command then waits RTT + 4 × variance, up to minutes, before it even counts as lost,
+// and only after that does the peer's timeout maximum apply: a peer that vanished keeps its slot
+// for minutes whatever setTimeout() said. Bounding RTT to half the timeout maximum and the
+// variance to an eighth keeps every wait within it; a real round trip is never that long.
+// Walks the peers, so at most once per ms, like NextServiceDelay.
+void Connection::BoundRoundTripTimes() {
+  const enet_uint32 now = enet_time_get();
+  if (boundedAt_ == now) return;
+  boundedAt_ = now;
+  for (ENetPeer* peer = host_->peers; peer < &host_->peers[host_->peerCount]; ++peer) {
+    if (peer->state == ENET_PEER_STATE_DISCONNECTED) continue;
+    const enet_uint32 roundTrip = peer->timeoutMaximum / 2, variance = peer->timeoutMaximum / 8;
+    if (peer->roundTripTime <= roundTrip && peer->roundTripTimeVariance <= variance) continue;
+    peer->roundTripTime = std::min(peer->roundTripTime, roundTrip);
+    peer->roundTripTimeVariance = std::min(peer->roundTripTimeVariance, variance);
+    // Commands already sent keep the wait they were given: bound those too.
+    const enet_uint32 wait = peer->roundTripTime + 4 * peer->roundTripTimeVariance;
+    for (ENetListIterator it = enet_list_begin(&peer->sentReliableCommands);
+         it != enet_list_end(&peer->sentReliableCommands); it = enet_list_next(it)) {
+      ENetOutgoingCommand* command = reinterpret_cast<ENetOutgoingCommand*>(it);
+      command->roundTripTimeout = std::min(command->roundTripTimeout, wait);
+    }
+    if (!enet_list_empty(&peer->sentReliableCommands)) {
+      const ENetOutgoingCommand* first =
+          reinterpret_cast<const ENetOutgoingCommand*>(enet_list_front(&peer->sentReliableCommands));
+      peer->nextTimeout = first->sentTime + first->roundTripTimeout;
+    }
   }
 }
 

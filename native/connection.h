@@ -147,6 +147,7 @@ class Connection : public Napi::ObjectWrap<Connection> {
   void DestroyHost();
 
   int ServiceSkippingRefused(uint32_t timeout, ENetEvent* event, bool io);
+  void BoundRoundTripTimes();
   int NextEvent(uint32_t timeout, EventRecord* record, bool io = true);
   static void WriteEvent(double* out, const EventRecord& record);
 
@@ -168,6 +169,7 @@ class Connection : public Napi::ObjectWrap<Connection> {
   std::unique_ptr<Napi::AsyncContext> asyncContext_;
   std::vector<EventRecord> records_;
   enet_uint32 delayScannedAt_ = 0;  // when NextServiceDelay last walked the peers
+  enet_uint32 boundedAt_ = 0;       // when BoundRoundTripTimes last walked them
   uint32_t scannedDelay_ = kNoDelay;
 };
 
