@@ -298,7 +298,7 @@ echo "mode: $mode; vitest exit status: $vitest_status; sanitizer/valgrind findin
 echo "lines in the vitest output mentioning a crash or ASan: $crashed"
 grep -E '^\s+(Test Files|Tests)\s' .memcheck/vitest.log | tail -4 || true
 if [ "$mode" = valgrind ]; then
-  echo "valgrind, over $(ls "$logs" | wc -l) process(es): $(cat "$logs"/valgrind.* | awk '/ERROR SUMMARY/ { e += $4 } /definitely lost:/ { gsub(",", "", $4); d += $4 } /indirectly lost:/ { gsub(",", "", $4); i += $4 } END { printf "%d error(s), %d bytes definitely lost, %d bytes indirectly lost", e, d, i }')"
+  echo "valgrind, over $(ls "$logs" | wc -l) process(es): $(cat "$logs"/valgrind.* | awk '/ERROR SUMMARY/ { e += $4 } /definitely lost:/ { gsub(",", "", $4); d += $4 } /indirectly lost:/ { gsub(",", "", $4); i += $4 } END { printf "%d error(s) in all (mostly V8 scanning its stack conservatively; the findings above say which are ours), %d bytes definitely lost, %d bytes indirectly lost", e, d, i }')"
 fi
 if [ -f .memcheck/lsan.supp ] && grep -qh 'Suppressions used' "$logs"/asan.* 2>/dev/null; then
   echo "LSan suppressions used (node/V8 only):"
