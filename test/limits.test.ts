@@ -89,12 +89,19 @@ describe('protective limits', () => {
     const srv = server();
     srv.setLimits({ maxConnectsPerSecondPerAddress: 2 });
     const serverEvents = new Recorder(srv);
+    const connectedAt: number[] = [];
+    const started = Date.now();
     const list = clients(srv, 6);
     const all = [serverEvents, ...list.map((client) => client.events)];
-    pumpFor(all, 300);
-    expect(serverEvents.of(EventType.EVENT_CONNECT)).toHaveLength(2);
     // The others get in as the budget refills (ENet resends CONNECT after 0.5, 1.5, 3.5 s).
-    pumpUntil(all, () => serverEvents.of(EventType.EVENT_CONNECT).length === 6, 12_000);
+    pumpUntil(all, () => {
+      while (connectedAt.length < serverEvents.of(EventType.EVENT_CONNECT).length) connectedAt.push(Date.now() - started);
+      return connectedAt.length === 6;
+    }, 15_000);
+    expect(connectedAt).toHaveLength(6);
+    // A bucket of 2 that refills 2 a second: the k-th admission (k > 2) comes at least
+    // (k - 2) × 500 ms after the first requests, however fast or slow the machine is.
+    connectedAt.forEach((ms, i) => expect(ms, `connect ${i + 1}`).toBeGreaterThanOrEqual(Math.max(0, i - 1) * 500 - 50));
     expect(connectedCount(list)).toBe(6);
   });
 

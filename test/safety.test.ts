@@ -19,13 +19,12 @@ import {
   PeerStatistic,
 } from '../lib/index';
 import { connectedPair, expectENetError, host, pattern, pumpFor, pumpUntil, Recorder, server } from './helpers';
+import { sanitized, slow } from './sanitized';
 
 const { FLAG_RELIABLE } = ENetPacketPeer;
 const fixtures = join(__dirname, 'fixtures');
 const SLOT_SPAN = 4096;
 /** Under ASan/valgrind (scripts/memcheck.sh) memory figures mean nothing and everything is slower. */
-const sanitized = /asan|valgrind/i.test(`${process.env.LD_PRELOAD ?? ''} ${process.env.GODOT_ENET_MEMCHECK ?? ''}`);
-const slow = sanitized ? 4 : 1;
 
 const statistics = Object.values(PeerStatistic).filter((value): value is number => typeof value === 'number');
 

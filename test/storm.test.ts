@@ -12,6 +12,7 @@ import { host } from './helpers';
 import { AttackReport, EchoServer, forkEchoServer, Measurement, runAttacker } from './fixtures/processes';
 import { EchoStreams } from './fixtures/traffic';
 import { parseEnet, relay } from './fixtures/hostile';
+import { sanitized, slow } from './sanitized';
 
 const MiB = 1024 * 1024;
 /** Attacker-made peers and DTLS handshakes must be gone this long after the storm (peer timeout 8 s, DTLS handshake deadline 8 s). */
@@ -108,8 +109,9 @@ async function storm(options: { dtls: boolean; seconds: number; rate: number }):
       expect(client.streams.totalEchoed).toBeGreaterThan(100);
     }
     // The attack was as intense as asked (paced; a slower machine falls short, never over).
-    expect(attack.sent / attack.seconds).toBeGreaterThan(options.rate * 0.5);
-    expect(after.rss - warm.rss).toBeLessThan(32 * MiB);
+    expect(attack.sent / attack.seconds).toBeGreaterThan(options.rate * 0.5 / slow);
+    // Under ASan, RSS is mostly its quarantine of freed memory; LeakSanitizer checks leaks there.
+    if (!sanitized) expect(after.rss - warm.rss).toBeLessThan(32 * MiB);
     expect(after.peaks.handshaking).toBeLessThanOrEqual(16);  // MAX_PENDING_HANDSHAKES
     expect(after.peaks.peers).toBeLessThanOrEqual(256);
 
