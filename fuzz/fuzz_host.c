@@ -84,7 +84,6 @@ static ENetHost * host;
 static int sender = -1;
 static struct sockaddr_in host_address;
 static unsigned long long datagrams_sent;
-static int skip_short_compressed;
 static int verbose;                  /* FUZZ_VERBOSE=1: what each input reached */
 static unsigned char reply [MAX_DATAGRAM];
 #ifdef FUZZ_MODE_DTLS
@@ -166,8 +165,6 @@ LLVMFuzzerInitialize (int * argc, char *** argv)
 #ifndef FUZZ_MODE_DTLS
     host = make_host ();
 #endif
-    skip_short_compressed = getenv ("FUZZ_SKIP_SHORT_COMPRESSED") != NULL &&
-                            strcmp (getenv ("FUZZ_SKIP_SHORT_COMPRESSED"), "1") == 0;
     verbose = getenv ("FUZZ_VERBOSE") != NULL;
     atexit (report);
     return 0;
@@ -293,12 +290,6 @@ LLVMFuzzerTestOneInput (const uint8_t * data, size_t size)
 #ifdef FUZZ_MODE_DTLS
         datagram = with_cookie (datagram, & length);
 #endif
-        /* FUZZ_SKIP_SHORT_COMPRESSED=1 skips the one known finding (fuzz/regressions/README.md):
-         * a COMPRESSED datagram shorter than its header, which ENet hands to the decompressor
-         * as a length of (size_t) -1 or -2. Only to explore past it before it is fixed. */
-        if (skip_short_compressed && length >= 2 && length < ((datagram [0] & 0x80) ? 4u : 2u) &&
-            (datagram [0] & 0x40))
-          continue;
         if (sendto (sender, datagram, length, 0, (struct sockaddr *) & host_address, sizeof (host_address)) < 0)
           continue;
         ++ datagrams_sent;
