@@ -292,6 +292,8 @@ EOF
 report_status=$?
 set -e
 
+# vitest colours its output when CI is set: read it without the escapes.
+sed -i 's/\x1b\[[0-9;]*m//g' .memcheck/vitest.log
 crashed=$(grep -cE 'SIGABRT|SIGSEGV|AddressSanitizer' .memcheck/vitest.log || true)
 say "summary"
 echo "mode: $mode; vitest exit status: $vitest_status; sanitizer/valgrind findings in our code: $([ $report_status = 0 ] && echo none || echo yes)"
