@@ -549,7 +549,9 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> implement
    * EVENT_ERROR (returned by service(), or emitted as 'error' when started).
    */
   #takeDtlsFailures(): void {
-    for (const failure of this.native.takeDtlsFailures()) {
+    const failures = this.native.takeDtlsFailures();
+    if (failures === undefined) return;
+    for (const failure of failures) {
       const peer = failure.peer < 0 ? null : this.#peers.get(failure.peer) ?? this.#adopt(failure.peer);
       const error = new DtlsError(failure.address, failure.port, failure.reason, failure.code, peer);
       this.emit('dtlsError', error);

@@ -56,7 +56,7 @@ export interface NativeConnection {
   /** undefined, or why DTLS could not be set up. */
   dtlsSetup(server: boolean, certificatePem: string | null, keyPem: string | null, trustedPem: string | null,
     hostname: string | null, verify: boolean): string | undefined;
-  takeDtlsFailures(): NativeDtlsFailure[];
+  takeDtlsFailures(): NativeDtlsFailure[] | undefined;
   dtlsSessions(): [sessions: number, handshaking: number];
   peerDtlsInfo(peer: number): { cipherSuite: string; certificate: Buffer | null } | null;
   start(onEvents: BatchListener, batchView: Float64Array): number;

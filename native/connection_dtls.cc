@@ -51,12 +51,13 @@ Napi::Value Connection::DtlsSetup(const Napi::CallbackInfo& info) {
 }
 
 // takeDtlsFailures(): [{ address, port, code, reason, peer }] of handshakes and sessions that
-// failed since the last call; peer is the handle of the peer using that remote, or -1.
+// failed since the last call (peer: the handle of the peer using that remote, or -1), or
+// undefined when none did: service() asks after every call, so the common answer allocates nothing.
 Napi::Value Connection::TakeDtlsFailures(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
+  if (host_ == nullptr || !platform_dtls_failures_pending(host_->socket)) return env.Undefined();
   Napi::Array failures = Napi::Array::New(env);
   PlatformDtlsFailure failure;
-  if (host_ == nullptr) return failures;
   for (uint32_t i = 0; platform_dtls_take_failure(host_->socket, &failure); ++i) {
     double handle = kNoPeer;
     for (ENetPeer* peer = host_->peers; peer < &host_->peers[host_->peerCount]; ++peer) {

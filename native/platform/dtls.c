@@ -316,6 +316,19 @@ advance_handshake (Session * session)
       fail_session (session, result);
 }
 
+/* Copies ENet's buffers into one block (one record); returns its length. */
+static size_t
+gather (const ENetBuffer * buffers, size_t bufferCount, unsigned char * block)
+{
+    size_t length = 0;
+    for (size_t i = 0; i < bufferCount; ++ i)
+    {
+        memcpy (block + length, buffers [i].data, buffers [i].dataLength);
+        length += buffers [i].dataLength;
+    }
+    return length;
+}
+
 /* Keeps a datagram ENet sends during the handshake; 0 when there is no room (ENet resends). */
 static int
 hold_early_datagram (Session * session, const ENetBuffer * buffers, size_t bufferCount, size_t length)
@@ -323,12 +336,7 @@ hold_early_datagram (Session * session, const ENetBuffer * buffers, size_t buffe
     unsigned char * copy;
     if (session -> early_count == MAX_EARLY_DATAGRAMS || (copy = (unsigned char *) malloc (length)) == NULL)
       return 0;
-    length = 0;
-    for (size_t i = 0; i < bufferCount; ++ i)
-    {
-        memcpy (copy + length, buffers [i].data, buffers [i].dataLength);
-        length += buffers [i].dataLength;
-    }
+    length = gather (buffers, bufferCount, copy);
     session -> early [session -> early_count].data = copy;
     session -> early [session -> early_count ++].dataLength = length;
     return (int) length;
@@ -577,12 +585,7 @@ dtls_send (Dtls * dtls, const ENetAddress * address, const ENetBuffer * buffers,
         return (int) length;
     }
 
-    length = 0;
-    for (size_t i = 0; i < bufferCount; ++ i)
-    {
-        memcpy (dtls -> plaintext + length, buffers [i].data, buffers [i].dataLength);
-        length += buffers [i].dataLength;
-    }
+    length = gather (buffers, bufferCount, dtls -> plaintext);
     written = mbedtls_ssl_write (& session -> ssl, dtls -> plaintext, length);
     if (written >= 0)
       return written;
