@@ -6,7 +6,7 @@ import { DEFAULT_LIMITS, HostLimits, mergeLimits } from './HostLimits';
 import { TLSOptions } from './TLSOptions';
 import { bindIp, boolean, bytes, integer, member, remoteIp, uint32Data } from './arguments';
 import { ENetError, ErrorCode } from './errors';
-import { ENetPacketPeer, PeerOwner } from './ENetPacketPeer';
+import { ENetPacketPeer } from './ENetPacketPeer';
 import { addon, EventField, NativeConnection } from './native';
 
 /** Godot's `ENetConnection.EventType`. */
@@ -93,7 +93,7 @@ interface HeldEvent extends ENetEvent {
  * One ENet host, as Godot's `ENetConnection`: a UDP socket with up to 4095 peers.
  * Inactive until `createHost` or `createHostBound` succeeds, and again after `destroy()`.
  */
-export class ENetConnection extends EventEmitter<ENetConnectionEvents> implements PeerOwner {
+export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
   static readonly EventType = EventType;
   static readonly CompressionMode = CompressionMode;
   static readonly HostStatistic = HostStatistic;

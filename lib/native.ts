@@ -101,4 +101,23 @@ interface Addon {
   compressionCodec(mode: number, direction: 'compress' | 'decompress', input: Uint8Array, limit: number): Buffer | null;
 }
 
-export const addon: Addon = nodeGypBuild(path.join(__dirname, '..'));
+/**
+ * Loads the addon: build/Release when it was built from source, else the prebuilt binary in
+ * prebuilds/ that matches this platform. When neither exists, say how to get one: npm 11 skips
+ * dependencies' install scripts unless approved, so the source build may never have run.
+ */
+function loadAddon(): Addon {
+  const root = path.join(__dirname, '..');
+  try {
+    return nodeGypBuild(root);
+  } catch (err) {
+    if (!/No native build was found/.test(String(err))) throw err;
+    throw new Error(`godot-enet has no prebuilt binary for ${process.platform}-${process.arch} and was not built ` +
+      'from source. Building needs python3, make, a C/C++ compiler and tar with xz and bzip2 (Debian: apt-get ' +
+      'install build-essential python3 xz-utils bzip2), then, in your project: `npm install-scripts approve ' +
+      'godot-enet` (npm 11+) and `npm rebuild godot-enet`. The pinned C sources come from Debian\'s archive ' +
+      'through apt, or from GODOT_ENET_DEPS_DIR (see the README).\n' + String((err as Error).message), { cause: err });
+  }
+}
+
+export const addon: Addon = loadAddon();

@@ -1,0 +1,197 @@
+// The package as users get it: packed with its prebuilt binary (the release steps, on a staged
+// copy of this checkout), then installed into fresh projects. With the prebuild, nothing is
+// compiled and nothing is fetched: those projects see only `node` and `sh`, and the C sources
+// are made unreachable. Without a matching prebuild, install builds from source.
+import { spawn, SpawnOptions } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '../..');
+const here = __dirname;
+const work = mkdtempSync(join(tmpdir(), 'godot-enet-pack-'));
+const npmCli = process.env.npm_execpath?.endsWith('npm-cli.js')
+  ? process.env.npm_execpath
+  : join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
+// The pinned tarballs that `npm install` fetched for this checkout: the staged build reuses them.
+const depsCache = join(root, 'deps', 'cache');
+
+interface Result { status: number | null; stdout: string; stderr: string }
+
+// Asynchronous, so that vitest's worker stays responsive during the minute-long builds.
+function run(command: string, args: string[], options: SpawnOptions & { timeout: number }): Promise<Result> {
+  return new Promise((resolveRun, rejectRun) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout!.setEncoding('utf8').on('data', (chunk) => { stdout += chunk; });
+    child.stderr!.setEncoding('utf8').on('data', (chunk) => { stderr += chunk; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeout);
+    child.on('error', (err) => { clearTimeout(timer); rejectRun(err); });
+    child.on('close', (status) => { clearTimeout(timer); resolveRun({ status, stdout, stderr }); });
+  });
+}
+
+async function ok(pending: Promise<Result>, what: string): Promise<Result> {
+  const result = await pending;
+  if (result.status !== 0) throw new Error(`${what} exited ${result.status}:\n${result.stdout}\n${result.stderr}`.slice(-8000));
+  return result;
+}
+
+/** A machine with no compiler, no python and no apt: PATH holds only `node` and `sh`. */
+const bareBin = join(work, 'bare-bin');
+function bareEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    HOME: process.env.HOME, TMPDIR: tmpdir(), PATH: bareBin,
+    GODOT_ENET_DEPS_DIR: join(work, 'no-such-folder'),
+    npm_config_update_notifier: 'false', npm_config_fund: 'false', npm_config_audit: 'false',
+    ...extra,
+  };
+}
+
+function npm(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeout = 120_000): Promise<Result> {
+  return run(process.execPath, [npmCli, ...args], { cwd, env, timeout });
+}
+
+function freshProject(name: string): string {
+  const dir = join(work, name);
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true }));
+  for (const file of ['consumer.cjs', 'consumer.mjs', 'consumer.mts', 'consumer.cts']) copyFileSync(join(here, file), join(dir, file));
+  return dir;
+}
+
+async function runConsumer(dir: string, file: string, env: NodeJS.ProcessEnv): Promise<any> {
+  const out = (await ok(run(process.execPath, [file], { cwd: dir, env, timeout: 30_000 }), file)).stdout.trim().split('\n');
+  return JSON.parse(out[out.length - 1]);
+}
+
+let tarball: string;
+let files: string[];
+
+beforeAll(async () => {
+  mkdirSync(bareBin);
+  symlinkSync(process.execPath, join(bareBin, 'node'));
+  symlinkSync('/bin/sh', join(bareBin, 'sh'));
+
+  // The release steps, on a copy of the checkout (its build/ and the running suite stay untouched).
+  const stage = join(work, 'stage');
+  const listed = (await ok(run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, timeout: 30_000 }),
+    'git ls-files')).stdout.split('\0').filter((file) => file && existsSync(join(root, file)));
+  for (const file of listed) cpSync(join(root, file), join(stage, file));
+  symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'));
+  const buildEnv = { ...process.env, GODOT_ENET_DEPS_DIR: depsCache, JOBS: 'max' };
+  await ok(run(process.execPath, ['scripts/prebuild.js'], { cwd: stage, env: buildEnv, timeout: 600_000 }), 'prebuild');
+  const packed = await ok(npm(['pack', '--json', '--pack-destination', work], stage, buildEnv, 300_000), 'npm pack');
+  const report = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[')))[0];
+  tarball = join(work, report.filename);
+  files = report.files.map((entry: { path: string }) => entry.path);
+}, 900_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('npm pack', () => {
+  it('ships the prebuilt binary, the compiled API with its types, the sources to build from, and the notices', async () => {
+    for (const file of ['prebuilds/linux-x64/godot-enet.glibc.node', 'dist/index.js', 'dist/index.mjs', 'dist/index.d.ts',
+      'dist/index.d.mts', 'bin/godot-enet.js', 'binding.gyp', 'native/platform/socket.c', 'deps/fetch.js',
+      'deps/pins.json', 'deps/enet.gyp', 'deps/mbedtls_user_config.h', 'README.md', 'LICENSE', 'CHANGELOG.md',
+      'THIRD_PARTY_NOTICES.md']) {
+      expect(files, file).toContain(file);
+    }
+  });
+
+  it('leaves out tests, benchmarks, fuzzing, scripts, fetched sources and build output', async () => {
+    const unwanted = files.filter((file) =>
+      /^(test|bench|fuzz|scripts|examples|build|node_modules|deps\/(src|cache))\//.test(file) || file.startsWith('.'));
+    expect(unwanted).toEqual([]);
+  });
+
+  it('names every bundled C library and its license in THIRD_PARTY_NOTICES.md', async () => {
+    const notices = readFileSync(join(work, 'stage', 'THIRD_PARTY_NOTICES.md'), 'utf8');
+    for (const [name, license, phrase] of [
+      ['enet', 'MIT', 'Lee Salzman'], ['mbedtls', 'Apache-2.0', 'Apache License'], ['zlib', 'Zlib', 'Jean-loup Gailly'],
+      ['zstd', 'BSD-3-Clause', 'Meta Platforms'], ['node-addon-api', 'MIT', 'Node.js API collaborators']]) {
+      expect(notices).toContain(`## ${name} (${license})`);
+      expect(notices).toContain(phrase);
+    }
+  });
+});
+
+describe('installed where nothing can be compiled or fetched', () => {
+  let app: string;
+
+  beforeAll(async () => {
+    app = freshProject('bare-app');
+    await ok(npm(['install', tarball, '--prefer-offline'], app, bareEnv()), 'npm install');
+  }, 180_000);
+
+  it('installs without building: the prebuilt binary is what loads', async () => {
+    expect(existsSync(join(app, 'node_modules/godot-enet/build'))).toBe(false);
+    const seen = await runConsumer(app, 'consumer.cjs', bareEnv());
+    expect(seen.binary).toBe(join('prebuilds', 'linux-x64', 'godot-enet.glibc.node'));
+  });
+
+  it('runs a plain and a DTLS round trip through require()', async () => {
+    const seen = await runConsumer(app, 'consumer.cjs', bareEnv());
+    expect(seen.versions).toEqual({ enet: '1.3.18', mbedtls: '3.6.6', zlib: '1.3.1', zstd: '1.5.7' });
+    expect(seen.plain).toEqual({ echoed: 'hello', cipherSuite: null });
+    expect(seen.dtls.echoed).toBe('hello');
+    expect(seen.dtls.cipherSuite).toMatch(/^TLS-/);
+  });
+
+  it('loads through import, sharing one module with require()', async () => {
+    const seen = await runConsumer(app, 'consumer.mjs', bareEnv());
+    expect(seen).toMatchObject({ sameModule: true, enet: '1.3.18', errOk: 0 });
+    expect(seen.port).toBeGreaterThan(0);
+  });
+
+  it('gives TypeScript the right types for ESM and CommonJS consumers', async () => {
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = await run(process.execPath, [tsc, '--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext',
+      '--target', 'es2022', '--typeRoots', join(root, 'node_modules', '@types'), '--types', 'node', 'consumer.mts', 'consumer.cts'],
+    { cwd: app, env: bareEnv(), timeout: 60_000 });
+    expect(result.stdout + result.stderr).toBe('');
+    expect(result.status).toBe(0);
+  });
+
+  it('runs the godot-enet command', async () => {
+    const result = await ok(run(join(app, 'node_modules', '.bin', 'godot-enet'), ['--help'], { cwd: app, env: bareEnv(), timeout: 30_000 }),
+      'godot-enet --help');
+    expect(result.stdout).toMatch(/serve/);
+  });
+
+  it('loads the same prebuild when install scripts are not run (npm --ignore-scripts, or unapproved ones)', async () => {
+    const locked = freshProject('locked-app');
+    await ok(npm(['install', tarball, '--prefer-offline', '--ignore-scripts'], locked, bareEnv()), 'npm install --ignore-scripts');
+    const seen = await runConsumer(locked, 'consumer.cjs', bareEnv());
+    expect(seen.binary).toBe(join('prebuilds', 'linux-x64', 'godot-enet.glibc.node'));
+    expect(seen.dtls.echoed).toBe('hello');
+  });
+
+  it('tries a source build when no prebuild matches, and says why it cannot', async () => {
+    // musl is not what was prebuilt: node-gyp-build's install step falls back to node-gyp.
+    const result = await npm(['rebuild', 'godot-enet'], app, bareEnv({ LIBC: 'musl' }));
+    expect(result.status).not.toBe(0);
+    expect(result.stdout + result.stderr).toMatch(/Could not find any Python/);
+  });
+
+  it('tells users at load time how to get a binary when there is none', async () => {
+    const result = await run(process.execPath, ['consumer.cjs'], { cwd: app, env: bareEnv({ LIBC: 'musl' }), timeout: 30_000 });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/no prebuilt binary for linux-x64 and was not built from source/);
+    expect(result.stderr).toMatch(/npm rebuild godot-enet/);
+  });
+});
+
+describe('installed where no prebuild matches, with a toolchain', () => {
+  it('builds from source on install, with the pinned sources, and runs', async () => {
+    const app = freshProject('source-app');
+    const env = { ...process.env, LIBC: 'musl', GODOT_ENET_DEPS_DIR: depsCache, JOBS: 'max' };
+    await ok(npm(['install', tarball, '--prefer-offline'], app, env, 600_000), 'npm install (source build)');
+    expect(existsSync(join(app, 'node_modules/godot-enet/build/Release/godot_enet.node'))).toBe(true);
+    const seen = await runConsumer(app, 'consumer.cjs', env);
+    expect(seen.binary).toBe(join('build', 'Release', 'godot_enet.node'));
+    expect(seen.dtls.echoed).toBe('hello');
+  }, 900_000);
+});
