@@ -1,5 +1,5 @@
 export { ENetConnection, EventType, CompressionMode, HostStatistic } from './ENetConnection';
-export type { ENetEvent } from './ENetConnection';
+export type { ENetConnectionEvents, ENetEvent } from './ENetConnection';
 export { ENetPacketPeer, PeerState, PeerStatistic } from './ENetPacketPeer';
 export { ENetMultiplayerPeer, TransferMode, ConnectionStatus } from './ENetMultiplayerPeer';
 export type { ENetMultiplayerPeerEvents } from './ENetMultiplayerPeer';
@@ -29,8 +29,17 @@ export type { ErrorName } from './errors';
 
 import { addon } from './native';
 
-/** Versions of the C libraries compiled into the addon. */
-export const versions: Readonly<{ enet: string; mbedtls: string; zlib: string; zstd: string }> = Object.freeze({
+/** Versions of the C libraries compiled into the addon, e.g. `{ enet: '1.3.18', … }`. Not in Godot. */
+export const versions: Readonly<{
+  /** ENet's version (1.3.18). */
+  enet: string;
+  /** The version of the mbedTLS library the addon runs with (used for DTLS). */
+  mbedtls: string;
+  /** zlib's version (COMPRESS_ZLIB). */
+  zlib: string;
+  /** zstd's version (COMPRESS_ZSTD). */
+  zstd: string;
+}> = Object.freeze({
   enet: addon.versions.enet,
   mbedtls: addon.versions.mbedtlsLinked,
   zlib: addon.versions.zlib,
