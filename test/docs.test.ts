@@ -1,0 +1,93 @@
+// The API reference: TypeDoc, run as `npm run docs` runs it (typedoc.json), must build with no
+// warning. typedoc.json makes every warning an error and requires a doc comment on every public
+// class, member, enum member, interface field and type, so a member that loses its comment
+// fails here.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = resolve(__dirname, '..');
+const typedoc = join(root, 'node_modules/typedoc/bin/typedoc');
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  output: string;
+  ms: number;
+}
+
+function runTypedoc(out: string): Promise<Run> {
+  const started = Date.now();
+  return new Promise((done) => {
+    // Colour codes off, so the output is plain text to search.
+    const child = execFile(process.execPath, [typedoc, '--out', out], {
+      cwd: root,
+      timeout: 50_000,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      maxBuffer: 16 * 1024 * 1024,
+    }, (error, stdout, stderr) => {
+      done({
+        code: error ? (typeof error.code === 'number' ? error.code : null) : 0,
+        signal: child.signalCode,
+        output: `${stdout}${stderr}`.replace(/\x1b\[[0-9;]*m/g, ''),
+        ms: Date.now() - started,
+      });
+    });
+  });
+}
+
+function page(out: string, path: string): string {
+  const file = join(out, path);
+  expect(existsSync(file), path).toBe(true);
+  return readFileSync(file, 'utf8');
+}
+
+describe('the API reference (TypeDoc)', () => {
+  let out: string;
+  let run: Run;
+
+  beforeAll(async () => {
+    out = mkdtempSync(join(tmpdir(), 'godot-enet-docs-'));
+    run = await runTypedoc(out);
+  }, 60_000);
+
+  afterAll(() => {
+    if (out) rmSync(out, { recursive: true, force: true });
+  });
+
+  it('is configured to fail on any undocumented public member', () => {
+    const config = JSON.parse(readFileSync(join(root, 'typedoc.json'), 'utf8'));
+    expect(config.entryPoints).toEqual(['lib/index.ts']);
+    expect(config.treatWarningsAsErrors).toBe(true);
+    expect(config.validation).toMatchObject({ notExported: true, notDocumented: true, invalidLink: true });
+    expect(config.requiredToBeDocumented).toEqual(expect.arrayContaining([
+      'Class', 'Constructor', 'Method', 'Property', 'Accessor', 'Enum', 'EnumMember', 'Interface', 'TypeAlias',
+      'Variable', 'Function',
+    ]));
+  });
+
+  it('builds with no warning and no error', () => {
+    expect(run.signal, run.output).toBeNull();
+    expect(run.code, run.output).toBe(0);
+    expect(run.output).not.toMatch(/\[(warning|error)\]/);
+    expect(run.output).toMatch(/html generated at/);
+  });
+
+  it('has a page for each main class, with its doc comments', () => {
+    expect(page(out, 'index.html')).toContain('ENetConnection');
+    // One line of each class's own comment, to show the comments made it in.
+    const expected: Record<string, string> = {
+      'classes/ENetConnection.html': 'create_host_bound',
+      'classes/ENetPacketPeer.html': 'peer_disconnect_now',
+      'classes/ENetMultiplayerPeer.html': 'add_mesh_peer',
+      'classes/ENetError.html': 'errno',
+      'classes/TLSOptions.html': 'client_unsafe',
+      'classes/SceneMultiplayerServer.html': 'sendBytes',
+      'enums/ErrorCode.html': 'ERR_INVALID_PARAMETER',
+      'interfaces/ENetConnectionEvents.html': 'dtlsError',
+    };
+    for (const [path, text] of Object.entries(expected)) expect(page(out, path), path).toContain(text);
+  });
+});
