@@ -1,3 +1,20 @@
+/**
+ * Godot 4's ENet networking for Node.js, on the real ENet 1.3.18 C library: Godot's classes,
+ * enums and error numbers, in TypeScript idiom (camelCase names; errors thrown as
+ * {@link ENetError}).
+ *
+ * - {@link ENetConnection} and {@link ENetPacketPeer}: raw ENet hosts and peers, polled with
+ *   `service()` as in Godot or event-driven with `start()`.
+ * - {@link ENetMultiplayerPeer}: Godot's multiplayer transport (server, client, mesh).
+ * - {@link SceneMultiplayerServer}: a dedicated server that stock Godot 4 clients join.
+ * - {@link SignalingServer} and {@link SignalingClient}: mesh set-up over WebSocket.
+ * - {@link TLSOptions}, {@link CryptoKey}, {@link X509Certificate} and {@link Crypto}: DTLS.
+ *
+ * The task-by-task guide is `docs/guide.md` in the repository; its last section maps every
+ * Godot name to this API.
+ *
+ * @packageDocumentation
+ */
 export { ENetConnection, EventType, CompressionMode, HostStatistic } from './ENetConnection';
 export type { ENetConnectionEvents, ENetEvent } from './ENetConnection';
 export { ENetPacketPeer, PeerState, PeerStatistic } from './ENetPacketPeer';
