@@ -21,16 +21,31 @@ export interface CertificateRequest {
   /** Its subject, e.g. `'CN=game.example.com,O=Studio,C=FR'`. */
   subjectName: string;
   /** The signer: omitted for a self-signed certificate. */
-  issuer?: { key: CryptoKey; certificate: X509Certificate };
+  issuer?: {
+    /** The signer's private key. */
+    key: CryptoKey;
+    /** The signer's certificate (its subject becomes the issuer name). */
+    certificate: X509Certificate;
+  };
+  /** Start of validity: a Date or `'YYYYMMDDhhmmss'` (UTC). Default `'20140101000000'`, Godot's. */
   notBefore?: string | Date;
+  /** End of validity: a Date or `'YYYYMMDDhhmmss'` (UTC). Default `'20340101000000'`, Godot's. */
   notAfter?: string | Date;
-  /** Whether it may sign other certificates (a CA). */
+  /** Whether it may sign other certificates (a CA). Default false. */
   isCa?: boolean;
 }
 
-/** Godot's `Crypto`, for what DTLS needs: keys and certificates for development and tests. */
+/**
+ * Godot's `Crypto`, for what DTLS needs: keys and certificates for development and tests. In
+ * production, use a certificate from your CA and load it with `X509Certificate.load`. The
+ * calls are synchronous.
+ */
 export const Crypto = {
-  /** A new RSA key, as Godot's `generate_rsa`. */
+  /**
+   * Godot's `generate_rsa`: a new RSA key of `size` bits. Throws ENetError
+   * ERR_INVALID_PARAMETER for a size outside 1024 … 8192. `CryptoKey.generateEc()` is much
+   * faster.
+   */
   generateRsa(size = 2048): CryptoKey {
     return CryptoKey.generateRsa(integer('size', size, 1024, 8192));
   },
@@ -38,14 +53,21 @@ export const Crypto = {
   /**
    * A self-signed certificate for `key`, as Godot's `generate_self_signed_certificate`, with
    * Godot's defaults. A client trusts it by passing it as the trusted chain of
-   * `TLSOptions.client()`, with the CN as host name or common-name override.
+   * `TLSOptions.client()`, with the CN as host name or common-name override. `issuerName` is
+   * the subject (and issuer), e.g. `'CN=game.example.com,O=Studio,C=FR'`; the validity times are
+   * Dates or `'YYYYMMDDhhmmss'` (UTC). Throws ENetError ERR_INVALID_PARAMETER for a bad key, name
+   * or time.
    */
   generateSelfSignedCertificate(key: CryptoKey, issuerName = 'CN=myserver,O=myorganisation,C=IT',
     notBefore: string | Date = '20140101000000', notAfter: string | Date = '20340101000000'): X509Certificate {
     return Crypto.generateCertificate({ key, subjectName: issuerName, notBefore, notAfter });
   },
 
-  /** A certificate for `key`, self-signed or signed by `issuer` (e.g. a development CA). */
+  /**
+   * A certificate for `key`, self-signed or signed by `issuer` (e.g. a development CA whose
+   * certificate clients trust). Not in Godot. Throws ENetError ERR_INVALID_PARAMETER for a bad
+   * key, name or time.
+   */
   generateCertificate(request: CertificateRequest): X509Certificate {
     const { key, subjectName, issuer } = request;
     if (!(key instanceof CryptoKey) || typeof subjectName !== 'string') {

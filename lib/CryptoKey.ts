@@ -4,15 +4,18 @@ import { ENetError, ErrorCode } from './errors';
 
 /**
  * A private key, as Godot's `CryptoKey`: what a DTLS server signs its handshakes with. Loaded
- * from PEM (PKCS#8, PKCS#1 or SEC1) or DER; RSA and EC keys work with DTLS.
+ * from PEM (PKCS#8, PKCS#1 or SEC1) or PKCS#8 DER; RSA and EC keys work with DTLS.
  */
 export class CryptoKey {
   private constructor(
-    /** Node's view of the key. */
+    /** Node's `crypto.KeyObject` for the key, e.g. for `crypto.sign`. Not in Godot. */
     readonly keyObject: KeyObject,
   ) {}
 
-  /** A key from PEM text or a Buffer (PEM or DER). Throws ERR_PARSE_ERROR when it is not a private key. */
+  /**
+   * A key from PEM text or a Buffer (PEM, or PKCS#8 DER): Godot's `load_from_string`. Throws
+   * ENetError ERR_PARSE_ERROR when it is not a private key.
+   */
   static fromPem(pem: string | Uint8Array): CryptoKey {
     try {
       const key = typeof pem === 'string' ? createPrivateKey(pem)
@@ -23,27 +26,33 @@ export class CryptoKey {
     }
   }
 
-  /** A key read from a file (PEM or DER). Throws ERR_FILE_CANT_READ or ERR_PARSE_ERROR. */
+  /**
+   * Godot's `load`: a key read from a file (PEM, or PKCS#8 DER). Throws ENetError
+   * ERR_FILE_CANT_READ or ERR_PARSE_ERROR. Synchronous: load keys at start-up.
+   */
   static load(path: string): CryptoKey {
     return CryptoKey.fromPem(readFile(path));
   }
 
-  /** A new RSA key of `size` bits, as Godot's `Crypto.generate_rsa`. */
+  /**
+   * A new RSA key of `size` bits, as Godot's `Crypto.generate_rsa` (see `Crypto.generateRsa`,
+   * which checks the size). Synchronous: it blocks the thread while the key is generated.
+   */
   static generateRsa(size = 2048): CryptoKey {
     return new CryptoKey(generateKeyPairSync('rsa', { modulusLength: size }).privateKey);
   }
 
-  /** A new EC key on P-256: much faster to make than RSA, and what most DTLS peers prefer. */
+  /** A new EC key on P-256: much faster to make than RSA, and what most DTLS peers prefer. Not in Godot. */
   static generateEc(): CryptoKey {
     return new CryptoKey(generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).privateKey);
   }
 
-  /** The key as PKCS#8 PEM text. */
+  /** Godot's `save_to_string`: the key as PKCS#8 PEM text. */
   toPem(): string {
     return this.keyObject.export({ type: 'pkcs8', format: 'pem' }) as string;
   }
 
-  /** Writes the key as PKCS#8 PEM. */
+  /** Godot's `save`: writes the key as PKCS#8 PEM, readable by the owner only (mode 0600). */
   save(path: string): void {
     writeFileSync(path, this.toPem(), { mode: 0o600 });
   }

@@ -9,52 +9,85 @@ import { ENetError, ErrorCode } from './errors';
 import { ENetPacketPeer } from './ENetPacketPeer';
 import { addon, EventField, NativeConnection } from './native';
 
-/** Godot's `ENetConnection.EventType`. */
+/** Godot's `ENetConnection.EventType`: the `type` of what `service()` returns. */
 export enum EventType {
+  /**
+   * The host is inactive or its socket failed; or (not in Godot) a DTLS client's handshake
+   * failed, with the reason in `event.error`.
+   */
   EVENT_ERROR = -1,
+  /** Nothing happened within the timeout: every pending event has been returned. */
   EVENT_NONE = 0,
+  /** A peer connected: `event.peer` is it, `event.data` the remote's connect data. */
   EVENT_CONNECT = 1,
+  /** A peer disconnected or timed out (`event.data` 0); the peer is inactive now. */
   EVENT_DISCONNECT = 2,
+  /** A packet arrived on `event.channel`; it waits in `event.peer.getPacket()`. */
   EVENT_RECEIVE = 3,
 }
 
-/** Godot's `ENetConnection.CompressionMode`. */
+/**
+ * Godot's `ENetConnection.CompressionMode`: how a host compresses its datagrams
+ * (`ENetConnection.compress`). Both ends must use the same mode; each is byte-compatible with
+ * Godot 4's.
+ */
 export enum CompressionMode {
+  /** No compression: Godot 4's default. */
   COMPRESS_NONE = 0,
+  /** ENet's own range coder; also understood by stock ENet hosts that enable it. */
   COMPRESS_RANGE_CODER = 1,
+  /** A raw FastLZ level-1 block per datagram: cheap, compresses least. */
   COMPRESS_FASTLZ = 2,
+  /** A zlib stream (level 6) per datagram: the most CPU per datagram. */
   COMPRESS_ZLIB = 3,
+  /** A zstd frame (level 3) per datagram: usually the fewest bytes at little CPU. */
   COMPRESS_ZSTD = 4,
 }
 
-/** Godot's `ENetConnection.HostStatistic`: the host counters `popStatistic` reads and resets. */
+/**
+ * Godot's `ENetConnection.HostStatistic`: the host counters `popStatistic` reads and resets.
+ * Each is ENet's 32-bit counter, so read them often enough that they do not wrap.
+ */
 export enum HostStatistic {
+  /** Bytes sent, after compression, including ENet's headers (DTLS: before encryption). */
   HOST_TOTAL_SENT_DATA = 0,
+  /** UDP datagrams sent. */
   HOST_TOTAL_SENT_PACKETS = 1,
+  /** Bytes received, before decompression. */
   HOST_TOTAL_RECEIVED_DATA = 2,
+  /** UDP datagrams received. */
   HOST_TOTAL_RECEIVED_PACKETS = 3,
 }
 
 /** What `service()` returns: Godot's `[type, peer, data, channel]` as named fields. */
 export interface ENetEvent {
+  /** What happened; `EVENT_NONE` when nothing did. */
   type: EventType;
   /** The peer concerned; null for EVENT_NONE and EVENT_ERROR. */
   peer: ENetPacketPeer | null;
   /** CONNECT: the remote's connect data (0 on the connecting side); DISCONNECT: its data (0 on timeout). */
   data: number;
-  /** RECEIVE: the channel the packet came on. */
+  /** RECEIVE: the channel the packet came on; 0 otherwise. */
   channel: number;
   /** EVENT_ERROR of a DTLS client whose handshake failed: why (not in Godot, which times out). */
   error?: DtlsError;
 }
 
-/** Events of a started host (see `start()`). */
+/**
+ * Events of an `ENetConnection`: `'connect'`, `'disconnect'`, `'receive'` and `'error'` are
+ * emitted only while the host is started (`start()`); `'dtlsError'` in both modes. Godot has
+ * no signals here: it reports everything through `service()`.
+ */
 export interface ENetConnectionEvents {
   /** A peer connected; `data` is the remote's connect data (0 on the connecting side). */
   connect: [peer: ENetPacketPeer, data: number];
   /** A peer disconnected or timed out (`data` 0); it is inactive now. */
   disconnect: [peer: ENetPacketPeer, data: number];
-  /** A packet arrived. In event-driven mode packets are not queued on the peer. */
+  /**
+   * A packet arrived on `channel` with ENet `flags` (as `getPacketFlags()`). It is not queued on
+   * the peer. `packet` stays valid, but may share memory with the batch it arrived in:
+   * `Buffer.from(packet)` what you keep for long.
+   */
   receive: [peer: ENetPacketPeer, packet: Buffer, channel: number, flags: number];
   /**
    * ERR_CONNECTION_ERROR: the socket failed and the host has stopped. A DtlsError
@@ -94,8 +127,11 @@ interface HeldEvent extends ENetEvent {
  * Inactive until `createHost` or `createHostBound` succeeds, and again after `destroy()`.
  */
 export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
+  /** {@link EventType}, as Godot's `ENetConnection.EventType`. */
   static readonly EventType = EventType;
+  /** {@link CompressionMode}, as Godot's `ENetConnection.CompressionMode`. */
   static readonly CompressionMode = CompressionMode;
+  /** {@link HostStatistic}, as Godot's `ENetConnection.HostStatistic`. */
   static readonly HostStatistic = HostStatistic;
 
   /** @internal */
@@ -108,22 +144,28 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
   /** The batch being emitted, so stop() and destroy() inside a handler can take its rest. */
   #cursor: BatchCursor | undefined;
   #started = false;
-  /** Events taken from a batch but not emitted (stop() in a handler): service() returns them first, start() emits them. */
+  /**
+   * Events taken from a batch but not emitted (stop() in a handler): service() returns them first,
+   * start() emits them.
+   */
   #pending: HeldEvent[] = [];
   #limits: HostLimits = { ...DEFAULT_LIMITS };
   /** null without DTLS; else whether this host is the DTLS server. */
   #dtlsServer: boolean | null = null;
 
+  /** An inactive host: call `createHostBound` or `createHost` next. */
   constructor() {
     super();
     this.native = new addon.NativeConnection(this.#event);
   }
 
   /**
-   * Creates the host bound to `address` and `port` (0 for any free port). `address` is '*' (every
-   * address, IPv4 and IPv6, as Godot binds), an IPv6 literal ('::' also takes IPv4), or an IPv4
-   * literal (IPv4 only, 0.0.0.0 included). Throws ENetError: ERR_ALREADY_IN_USE when active, ERR_INVALID_PARAMETER for an
-   * argument outside Godot's ranges, ERR_CANT_CREATE when the socket cannot be bound.
+   * Godot's `create_host_bound`: creates the host bound to `address` and `port` (0 for any free
+   * port). `address` is '*' (every address, IPv4 and IPv6, as Godot binds), an IPv6 literal
+   * ('::' also takes IPv4), or an IPv4 literal (IPv4 only, 0.0.0.0 included). `maxPeers` is
+   * 1 … 4095; `maxChannels` 0 … 255 (0: 255); bandwidths are bytes/s (0: unlimited).
+   * Throws ENetError: ERR_ALREADY_IN_USE when active, ERR_INVALID_PARAMETER for an argument
+   * outside those ranges, ERR_CANT_CREATE when the socket cannot be bound (e.g. the port is taken).
    */
   createHostBound(address: string, port: number, maxPeers = 32, maxChannels = 0, inBandwidth = 0,
     outBandwidth = 0): void {
@@ -131,8 +173,9 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
   }
 
   /**
-   * Creates a host for outgoing connections. Unlike Godot, whose socket stays unbound until
-   * the first send, it binds a free port at once so `getLocalPort()` is known immediately.
+   * Godot's `create_host`: a host for outgoing connections, bound to a free port on every
+   * address. Unlike Godot, whose socket stays unbound until the first send, the port is bound at
+   * once, so `getLocalPort()` is known immediately. Arguments and errors as `createHostBound`.
    */
   createHost(maxPeers = 32, maxChannels = 0, inBandwidth = 0, outBandwidth = 0): void {
     this.#create('*', 0, maxPeers, maxChannels, inBandwidth, outBandwidth);
@@ -153,12 +196,14 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
   }
 
   /**
-   * Starts connecting to `address` (an IPv4 or IPv6 literal, or 'localhost') on `port`, with `channels`
-   * channels (0 or less: 255) and 32-bit `data` that the remote receives with its CONNECT
-   * event. Returns the peer in STATE_CONNECTING, or null when every peer slot is taken.
-   * Unlike Godot, a host may hold several outgoing connections at once.
-   * Throws ERR_UNCONFIGURED when inactive, ERR_INVALID_PARAMETER for a bad port,
-   * ERR_CANT_RESOLVE for a host name (use `connectToHostAsync`).
+   * Godot's `connect_to_host`: starts connecting to `address` (an IPv4 or IPv6 literal, or
+   * 'localhost') on `port`, with `channels` channels (0 or less: 255; more than 255: 255) and
+   * `data`, an int32 or uint32 that the remote receives with its CONNECT event. Returns the peer
+   * in STATE_CONNECTING, or null when every peer slot is taken. Unlike Godot, a host may hold
+   * several outgoing connections at once, and host names are not resolved here (they would
+   * block the event loop). Throws ENetError: ERR_UNCONFIGURED when inactive,
+   * ERR_INVALID_PARAMETER for a bad port, channel count or data, ERR_CANT_RESOLVE for a host
+   * name (use `connectToHostAsync`) or an address the socket cannot reach (IPv6 without IPv6).
    */
   connectToHost(address: string, port: number, channels = 0, data = 0): ENetPacketPeer | null {
     this.#requireActive();
@@ -172,18 +217,22 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
 
   /**
    * `connectToHost` for any host name, resolved (IPv4 or IPv6, the system's first answer, as
-   * Godot resolves) without blocking the event loop.
+   * Godot resolves) without blocking the event loop. Not in Godot. Rejects with ENetError
+   * ERR_CANT_RESOLVE when the name does not resolve, else as `connectToHost` throws.
    */
   async connectToHostAsync(address: string, port: number, channels = 0, data = 0): Promise<ENetPacketPeer | null> {
     return this.connectToHost(await resolve(address), port, channels, data);
   }
 
   /**
-   * Runs ENet: sends what is queued, receives, and returns the first pending event. Waits up
-   * to `timeoutMs` for one, returning as soon as it arrives (Godot busy-waits the whole
-   * timeout); a timeout above 0 blocks the event loop meanwhile. Received packets are queued
-   * on their peer for `getPacket()`. Returns EVENT_ERROR when the host is inactive or the
-   * socket failed. Call it until EVENT_NONE to drain every event.
+   * Godot's `service`: runs ENet (sends what is queued, receives, resends, pings, times out)
+   * and returns the first pending event, one per call. Waits up to `timeoutMs` milliseconds for
+   * one, returning as soon as it arrives (Godot busy-waits the whole timeout); a timeout above 0
+   * blocks the event loop meanwhile. Received packets are queued on their peer for
+   * `getPacket()`. Returns EVENT_ERROR when the host is inactive or the socket failed, and for
+   * a DTLS client's failed handshake. Call it until EVENT_NONE to drain every event, and often
+   * (every few ms), since ENet's timers only run inside it. Throws ENetError ERR_BUSY while
+   * the host is started, ERR_INVALID_PARAMETER for a bad timeout.
    */
   service(timeoutMs = 0): ENetEvent {
     integer('timeout', timeoutMs, 0, UINT32_MAX);
@@ -201,13 +250,20 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
     return failure ? this.#toServiceEvent(failure) : { type: EventType.EVENT_NONE, peer: null, data: 0, channel: 0 };
   }
 
-  /** Sends every queued packet now, without receiving or producing events. */
+  /**
+   * Godot's `flush`: sends every queued packet now, without receiving or producing events.
+   * Throws ENetError ERR_UNCONFIGURED when inactive.
+   */
   flush(): void {
     this.#requireActive();
     this.native.flush();
   }
 
-  /** Limits the host's bandwidth in bytes/s (0: unlimited); peers are told during throttling. */
+  /**
+   * Godot's `bandwidth_limit`: the host's bandwidth in bytes/s (0: unlimited); ENet tells the
+   * peers at its next throttle update. Throws ENetError ERR_UNCONFIGURED when inactive,
+   * ERR_INVALID_PARAMETER for a value outside 0 … 2^32 − 1.
+   */
   bandwidthLimit(inBandwidth = 0, outBandwidth = 0): void {
     this.#requireActive();
     integer('inBandwidth', inBandwidth, 0, UINT32_MAX);
@@ -215,7 +271,11 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
     this.native.bandwidthLimit(inBandwidth, outBandwidth);
   }
 
-  /** Caps the channel count of future incoming connections; 0 or above 255 means 255. */
+  /**
+   * Godot's `channel_limit`: caps the channel count of future incoming connections; 0 or above
+   * 255 means 255. Throws ENetError ERR_UNCONFIGURED when inactive, ERR_INVALID_PARAMETER for a
+   * value that is not a uint32.
+   */
   channelLimit(limit: number): void {
     this.#requireActive();
     integer('channel limit', limit, 0, UINT32_MAX);
@@ -226,7 +286,8 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
    * Queues `packet` to every connected peer on `channel`. Returns Godot's error number and
    * never throws: ERR_INVALID_PARAMETER for a channel at or above `getMaxChannels()`, flags
    * outside FLAG_RELIABLE | FLAG_UNSEQUENCED | FLAG_UNRELIABLE_FRAGMENT or a bad packet;
-   * ERR_UNCONFIGURED when inactive. Godot returns nothing here.
+   * ERR_UNCONFIGURED when inactive. Godot returns nothing here. Peers with fewer channels than
+   * `channel` + 1 are skipped silently, as by ENet.
    */
   broadcast(channel: number, packet: Uint8Array, flags: number): ErrorCode {
     return this.native.broadcast(channel, packet, flags);
@@ -239,7 +300,8 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
    * stream, level 6) and ZSTD (a zstd frame, level 3) only with peers that install the same
    * compressor. A datagram is sent compressed only when that makes it smaller; one that the
    * receiver cannot decompress is dropped silently, so with mismatched modes small datagrams
-   * still pass and larger ones are lost (the peers then time out).
+   * still pass and larger ones are lost (the peers then time out). Godot's `compress`. Throws
+   * ENetError ERR_UNCONFIGURED when inactive, ERR_INVALID_PARAMETER for an unknown mode.
    */
   compress(mode: CompressionMode): void {
     this.#requireActive();
@@ -249,11 +311,12 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
   }
 
   /**
-   * Makes this bound host a DTLS server (call right after `createHostBound`, before any peer
-   * connects): every datagram is a DTLS 1.2 record, as between Godot 4 hosts. Throws
-   * ERR_UNCONFIGURED when inactive, ERR_ALREADY_IN_USE when DTLS is already set up or peers
-   * exist, ERR_INVALID_PARAMETER for options that are not `TLSOptions.server(…)`, ERR_CANT_CREATE
-   * when mbedTLS refuses the key or certificate (with its reason).
+   * Godot's `dtls_server_setup`: makes this bound host a DTLS server (call right after
+   * `createHostBound`, before any peer connects): every datagram is a DTLS 1.2 record, as between
+   * Godot 4 hosts. Throws ENetError (Godot returns an error): ERR_UNCONFIGURED when inactive,
+   * ERR_ALREADY_IN_USE when DTLS is already set up or peers exist, ERR_INVALID_PARAMETER for
+   * options that are not `TLSOptions.server(…)`, ERR_CANT_CREATE when mbedTLS refuses the key or
+   * certificate (with its reason).
    */
   dtlsServerSetup(options: TLSOptions): void {
     if (!(options instanceof TLSOptions) || !options.isServer()) {
@@ -263,11 +326,16 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
   }
 
   /**
-   * Makes this host a DTLS client (call before `connectToHost`, or after it but before the host
-   * is serviced, as Godot's `create_client` then `dtls_client_setup`): the handshake with a server
-   * starts with the first datagram ENet sends it, and the server's certificate is checked as
-   * `options` says (default `TLSOptions.client()`: Node's CA bundle and `hostname`). A failure
-   * comes back at once as EVENT_ERROR (`event.error`) or 'error', not as a timeout.
+   * Godot's `dtls_client_setup`: makes this host a DTLS client (call before `connectToHost`, or
+   * after it but before the host is serviced, as Godot's `create_client` then
+   * `dtls_client_setup`): the handshake with a server starts with the first datagram ENet sends
+   * it, and the server's certificate is checked as `options` says (default
+   * `TLSOptions.client()`: Node's CA bundle, and `hostname` as the expected name; '' checks no
+   * name). A failure comes back at once as EVENT_ERROR (`event.error`) or 'error', not as a
+   * timeout. Throws ENetError: ERR_UNCONFIGURED when inactive, ERR_ALREADY_IN_USE when DTLS is
+   * already set up or something was already sent in the clear, ERR_INVALID_PARAMETER for a
+   * hostname that is not a string or server options, ERR_CANT_CREATE when mbedTLS refuses the
+   * options (e.g. the trusted chain).
    */
   dtlsClientSetup(hostname: string, options: TLSOptions = TLSOptions.client()): void {
     if (typeof hostname !== 'string') {
@@ -293,14 +361,20 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
    * The DTLS sessions this host holds (a server: one per remote, until its peer leaves or, for
    * a handshake no peer took up, 8 s), and how many are still handshaking. Not in Godot.
    */
-  getDtlsSessionCount(): { sessions: number; handshaking: number } {
+  getDtlsSessionCount(): {
+    /** DTLS sessions held, handshaking or established. */
+    sessions: number;
+    /** Of those, the ones still handshaking. */
+    handshaking: number;
+  } {
     const [sessions, handshaking] = this.native.dtlsSessions();
     return { sessions, handshaking };
   }
 
   /**
-   * Changes the protective limits (see `HostLimits`); the others keep their values. They hold
-   * from now on and for hosts this object creates later. Throws ERR_INVALID_PARAMETER.
+   * Changes the protective limits given (see {@link HostLimits}); the others keep their values.
+   * They hold from now on, on an active host, and for hosts this object creates later. Not in
+   * Godot. Throws ENetError ERR_INVALID_PARAMETER for an unknown name or a value out of range.
    */
   setLimits(limits: Partial<HostLimits>): void {
     const merged = mergeLimits(this.#limits, limits);
@@ -310,12 +384,12 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
     this.#limits = merged;
   }
 
-  /** The protective limits in force. */
+  /** The protective limits in force (a copy). Not in Godot. */
   getLimits(): HostLimits {
     return { ...this.#limits };
   }
 
-  /** Whether DTLS is set up on this host. */
+  /** Whether DTLS is set up on this host (server or client). Not in Godot. */
   isDtls(): boolean {
     return this.#dtlsServer !== null;
   }
@@ -323,30 +397,40 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
   /**
    * While true, peers that connect to this host are disconnected as soon as ENet accepts
    * them and no CONNECT event is reported, and a DTLS server answers no new handshake.
-   * (Godot only honours this on DTLS servers.)
+   * Godot's `refuse_new_connections`, which Godot only honours on DTLS servers. Throws ENetError
+   * ERR_UNCONFIGURED when inactive, ERR_INVALID_PARAMETER for a non-boolean.
    */
   refuseNewConnections(refuse: boolean): void {
     this.#requireActive();
     this.native.refuseNewConnections(boolean('refuse', refuse));
   }
 
-  /** Returns a host counter and resets it to 0; 0 when inactive. */
+  /**
+   * Godot's `pop_statistic`: returns a host counter and resets it to 0; 0 when inactive. Throws
+   * ENetError ERR_INVALID_PARAMETER for an unknown statistic.
+   */
   popStatistic(statistic: HostStatistic): number {
     member<HostStatistic>('statistic', statistic, HostStatistic);
     return this.native.popStatistic(statistic);
   }
 
-  /** The channel limit for incoming connections (255 unless set); 0 when inactive. */
+  /**
+   * Godot's `get_max_channels`: the channel limit for incoming connections (255 unless set); 0 when
+   * inactive.
+   */
   getMaxChannels(): number {
     return this.native.getMaxChannels();
   }
 
-  /** The port the host's socket is bound to; 0 when inactive. */
+  /** Godot's `get_local_port`: the UDP port the host's socket is bound to; 0 when inactive. */
   getLocalPort(): number {
     return this.native.getLocalPort();
   }
 
-  /** The active peers, in the order they appeared (outgoing or connected incoming). */
+  /**
+   * Godot's `get_peers`: the active peers, in the order they appeared (outgoing ones, and
+   * incoming ones once connected). Unlike Godot, inactive peers are never listed.
+   */
   getPeers(): ENetPacketPeer[] {
     const peers: ENetPacketPeer[] = [];
     for (const [handle, peer] of this.#peers) {
@@ -357,9 +441,10 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
   }
 
   /**
-   * Sends one raw UDP datagram from the host's socket, outside ENet (NAT hole-punching).
-   * `address` is an IP literal or 'localhost'. Throws ERR_UNCONFIGURED when inactive,
-   * ERR_INVALID_PARAMETER for a bad port or packet, FAILED when the socket refused it.
+   * Godot's `socket_send`: sends one raw UDP datagram from the host's socket, outside ENet (NAT
+   * hole-punching). `address` is an IP literal or 'localhost'. Throws ENetError (Godot only
+   * prints): ERR_UNCONFIGURED when inactive, ERR_INVALID_PARAMETER for a bad port or packet,
+   * ERR_CANT_RESOLVE for a host name, FAILED when the socket refused the datagram.
    */
   socketSend(address: string, port: number, packet: Uint8Array): void {
     this.#requireActive();
@@ -370,8 +455,10 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
   }
 
   /**
-   * Destroys the host. Every peer becomes inactive; nothing is sent, so remote peers only
-   * notice by timeout (as in Godot). Does nothing on an inactive host.
+   * Godot's `destroy`: closes the host and its socket. Every peer becomes inactive; nothing is
+   * sent, so remote peers only notice by timeout (as in Godot: disconnect them first for a clean
+   * exit). A started host stops. Does nothing on an inactive host (Godot prints an error). The
+   * object can create a new host afterwards.
    */
   destroy(): void {
     this.#started = false;
@@ -388,7 +475,8 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
    * ENet's own schedule (resends, pings, timeouts). Nothing polls and an idle host uses no CPU.
    * Packets sent from JavaScript leave once per loop iteration (`flush()` sends them at once).
    * While started, `service()` throws ERR_BUSY. A started host keeps the process alive, like
-   * a listening socket, unless `unref()` is called.
+   * a listening socket, unless `unref()` is called. Not in Godot. Throws ENetError
+   * ERR_UNCONFIGURED when inactive, FAILED when the event loop cannot watch the socket.
    */
   start(): this {
     this.#requireActive();
@@ -405,7 +493,7 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
   /**
    * Returns the host to `service()` polling. Safe inside event handlers: events of the current
    * batch that were not emitted yet are returned, in order, by the next `service()` calls (or
-   * emitted after the next `start()`).
+   * emitted after the next `start()`). Not in Godot.
    */
   stop(): this {
     this.#started = false;
@@ -418,7 +506,7 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
     return this;
   }
 
-  /** Whether the host is event-driven (`start()`). */
+  /** Whether the host is event-driven (`start()`). Not in Godot. */
   isStarted(): boolean {
     return this.#started;
   }

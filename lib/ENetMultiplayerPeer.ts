@@ -6,25 +6,37 @@ import { ENetPacketPeer, PeerState } from './ENetPacketPeer';
 import { ENetError, ErrorCode } from './errors';
 import { PacketQueue } from './PacketQueue';
 
-/** Godot's `MultiplayerPeer.TransferMode`. */
+/** Godot's `MultiplayerPeer.TransferMode`: how `putPacket` sends, and how a packet came. */
 export enum TransferMode {
+  /**
+   * May be lost or arrive out of order (ENet: unsequenced, unreliable fragments). For state
+   * that the next packet supersedes anyway.
+   */
   TRANSFER_MODE_UNRELIABLE = 0,
+  /** May be lost; a packet older than one already received is dropped (ENet: unreliable, sequenced). */
   TRANSFER_MODE_UNRELIABLE_ORDERED = 1,
+  /** Resent until acknowledged, delivered in order on its channel (ENet: reliable). The default. */
   TRANSFER_MODE_RELIABLE = 2,
 }
 
-/** Godot's `MultiplayerPeer.ConnectionStatus`. */
+/** Godot's `MultiplayerPeer.ConnectionStatus`: `getConnectionStatus()`. */
 export enum ConnectionStatus {
+  /** Inactive: never created, closed, or a client whose server went away. */
   CONNECTION_DISCONNECTED = 0,
+  /** A client waiting for the server to accept it. */
   CONNECTION_CONNECTING = 1,
+  /** A server or mesh node once created; a client once the server accepted it. */
   CONNECTION_CONNECTED = 2,
 }
 
-/** Events of an `ENetMultiplayerPeer`. */
+/** Events of an `ENetMultiplayerPeer`: Godot's signals, and `'packet'` for event-driven use. */
 export interface ENetMultiplayerPeerEvents {
-  /** A remote peer joined: a client on a server, the server (1) on a client, a mesh peer. */
+  /**
+   * Godot's `peer_connected`: a remote peer joined: a client on a server, the server (1) on a
+   * client, a mesh peer added with `addMeshPeer`.
+   */
   peerConnected: [id: number];
-  /** A remote peer left or timed out. */
+  /** Godot's `peer_disconnected`: a remote peer left or timed out. Not emitted by `close()`. */
   peerDisconnected: [id: number];
   /** `getConnectionStatus()` changed (Godot's SceneMultiplayer derives its signals from this). */
   connectionStatusChanged: [status: ConnectionStatus];
@@ -81,11 +93,13 @@ const MAX_PACKET_SIZE = 1 << 24;
  * error number.
  */
 export class ENetMultiplayerPeer extends EventEmitter<ENetMultiplayerPeerEvents> {
+  /** {@link TransferMode}, as Godot's `MultiplayerPeer.TransferMode`. */
   static readonly TransferMode = TransferMode;
+  /** {@link ConnectionStatus}, as Godot's `MultiplayerPeer.ConnectionStatus`. */
   static readonly ConnectionStatus = ConnectionStatus;
-  /** `setTargetPeer` value: every peer. */
+  /** `setTargetPeer` value (0): every peer. Godot's `TARGET_PEER_BROADCAST`. */
   static readonly TARGET_PEER_BROADCAST = 0;
-  /** `setTargetPeer` value: the server. */
+  /** `setTargetPeer` value (1): the server. Godot's `TARGET_PEER_SERVER`. */
   static readonly TARGET_PEER_SERVER = SERVER_ID;
 
   #mode = Mode.NONE;
@@ -111,10 +125,13 @@ export class ENetMultiplayerPeer extends EventEmitter<ENetMultiplayerPeerEvents>
   #refuseNewConnections = false;
 
   /**
-   * Listens for Godot clients on `port` (0: any free port) of the bind IP (`setBindIp`).
-   * `maxChannels` user channels (0: all 253). Unlike Godot 4.0–4.6 (issue #123254), the
-   * arguments reach ENet unshifted: see README, "create_server argument shift".
-   * Throws ENetError: ERR_ALREADY_IN_USE when active, ERR_INVALID_PARAMETER, ERR_CANT_CREATE.
+   * Godot's `create_server`: listens for Godot clients on `port` (0: any free port) of the bind
+   * IP (`setBindIp`), for up to `maxClients` (1 … 4095) clients, with `maxChannels` user channels
+   * (0: all 253) and bandwidths in bytes/s (0: unlimited). Becomes peer 1, CONNECTED at once.
+   * Unlike Godot 4.0–4.6 (issue #123254), the arguments reach ENet unshifted: see README,
+   * "create_server argument shift". Throws ENetError: ERR_ALREADY_IN_USE when active,
+   * ERR_INVALID_PARAMETER for an argument out of range, ERR_CANT_CREATE when the port cannot be
+   * bound.
    */
   createServer(port: number, maxClients = 32, maxChannels = 0, inBandwidth = 0, outBandwidth = 0): void {
     this.#requireInactive();
@@ -127,12 +144,16 @@ export class ENetMultiplayerPeer extends EventEmitter<ENetMultiplayerPeerEvents>
   }
 
   /**
-   * Connects to a Godot (or godot-enet) server at `address` (an IPv4 literal or 'localhost'),
+   * Godot's `create_client`: connects to a Godot (or godot-enet) server at `address` (an IPv4
+   * or IPv6 literal, or 'localhost': resolve host names first, e.g. with `dns.promises.lookup`),
    * announcing a fresh `generateUniqueId()` as connect data. `channelCount` user channels
-   * (0: all 253); `localPort` 0 binds any free port. Status becomes CONNECTING, then
-   * CONNECTED once the server accepts ('peerConnected' with 1).
-   * Throws ENetError: ERR_ALREADY_IN_USE when active, ERR_INVALID_PARAMETER, ERR_CANT_RESOLVE
-   * for a host name, ERR_CANT_CREATE.
+   * (0: all 253); bandwidths in bytes/s (0: unlimited); `localPort` 0 binds any free port, else
+   * that port of the bind IP. Status becomes CONNECTING, then CONNECTED once the server accepts
+   * ('peerConnected' with 1); if the server refuses or never answers, the peer closes
+   * (DISCONNECTED) without 'peerConnected'. Throws ENetError: ERR_ALREADY_IN_USE when active,
+   * ERR_INVALID_PARAMETER for an argument out of range, ERR_CANT_RESOLVE for a host name (Godot
+   * resolves it, blocking, and returns ERR_CANT_CREATE), ERR_CANT_CREATE when the local port
+   * cannot be bound.
    */
   createClient(address: string, port: number, channelCount = 0, inBandwidth = 0, outBandwidth = 0,
     localPort = 0): void {
@@ -160,8 +181,9 @@ export class ENetMultiplayerPeer extends EventEmitter<ENetMultiplayerPeerEvents>
   }
 
   /**
-   * Becomes a mesh node with ID `uniqueId` (1 … 2^31 − 1), with no peers yet: add each with
-   * `addMeshPeer`. Throws ENetError: ERR_INVALID_PARAMETER, ERR_ALREADY_IN_USE when active.
+   * Godot's `create_mesh`: becomes a mesh node with ID `uniqueId` (1 … 2^31 − 1), CONNECTED,
+   * with no peers yet: add each with `addMeshPeer` (or let `SignalingClient` do it). Throws
+   * ENetError: ERR_INVALID_PARAMETER for a bad ID, ERR_ALREADY_IN_USE when active.
    */
   createMesh(uniqueId: number): void {
     integer('uniqueId', uniqueId, 1, MAX_PEER_ID);
@@ -171,11 +193,12 @@ export class ENetMultiplayerPeer extends EventEmitter<ENetMultiplayerPeerEvents>
   }
 
   /**
-   * Adds mesh peer `peerId` reached through `connection`, a host with exactly one peer, already
-   * connected; this multiplayer peer takes the host over (polls it, or starts it when
-   * event-driven) and emits 'peerConnected'. Throws ENetError: ERR_UNCONFIGURED outside mesh
-   * mode; ERR_INVALID_PARAMETER for a bad ID, an ID in use (Godot silently overwrites it) or a
-   * host without exactly one connected peer.
+   * Godot's `add_mesh_peer`: adds mesh peer `peerId` reached through `connection`, a host with
+   * exactly one peer, already connected; this multiplayer peer takes the host over (polls it, or
+   * starts it when event-driven; destroys it when the peer leaves or on `close()`) and emits
+   * 'peerConnected'. Throws ENetError: ERR_UNCONFIGURED outside mesh mode; ERR_INVALID_PARAMETER
+   * for a bad ID, an ID in use (Godot silently overwrites it) or a host without exactly one
+   * connected peer.
    */
   addMeshPeer(peerId: number, connection: ENetConnection): void {
     if (!(connection instanceof ENetConnection)) {
@@ -199,20 +222,28 @@ export class ENetMultiplayerPeer extends EventEmitter<ENetMultiplayerPeerEvents>
   }
 
   /**
-   * The IP `createServer` binds, and `createClient` when given a local port: an IPv4 literal or
-   * '*' (every address, the default). Throws ERR_INVALID_PARAMETER otherwise.
+   * Godot's `set_bind_ip`: the IP `createServer` binds, and `createClient` when given a local
+   * port: an IPv4 or IPv6 literal, or '*' (every address, IPv4 and IPv6: the default). Takes
+   * effect at the next `create*()`. Throws ENetError ERR_INVALID_PARAMETER otherwise (Godot
+   * prints an error).
    */
   setBindIp(ip: string): void {
     bindIp(ip);
     this.#bindIp = ip;
   }
 
-  /** The host of a server or client; null when inactive or in mesh mode. */
+  /**
+   * Godot's `get_host()` / `host`: the `ENetConnection` of a server or client, e.g. for
+   * `compress()`, `dtlsServerSetup()` or `setLimits()`; null when inactive or in mesh mode.
+   */
   getHost(): ENetConnection | null {
     return this.#host;
   }
 
-  /** The ENet peer of remote `id` (a client knows only the server, 1); null if unknown. */
+  /**
+   * Godot's `get_peer`: the ENet peer of remote `id` (a client knows only the server, 1), e.g.
+   * for its address or statistics; null if unknown (Godot also prints an error).
+   */
   getPeer(id: number): ENetPacketPeer | null {
     return this.#peers.get(id) ?? null;
   }
@@ -237,7 +268,7 @@ export class ENetMultiplayerPeer extends EventEmitter<ENetMultiplayerPeerEvents>
    * Makes the peer event-driven: its hosts run on Node's event loop (`ENetConnection.start()`),
    * events are handled as they arrive, and received packets are emitted as 'packet' (or queued
    * for `getPacket()` while nobody listens). A started peer keeps the process alive until
-   * `close()` or `stop()`. Throws ERR_UNCONFIGURED when inactive.
+   * `close()` or `stop()`. Not in Godot. Throws ENetError ERR_UNCONFIGURED when inactive.
    */
   start(): this {
     if (this.#mode === Mode.NONE) throw new ENetError(ErrorCode.ERR_UNCONFIGURED, 'the multiplayer peer is not active');
@@ -247,7 +278,7 @@ export class ENetMultiplayerPeer extends EventEmitter<ENetMultiplayerPeerEvents>
     return this;
   }
 
-  /** Returns to `poll()` driving. */
+  /** Returns to `poll()` driving; packets not yet taken stay queued. Not in Godot. */
   stop(): this {
     this.#started = false;
     for (const detach of this.#detachers.values()) detach();
@@ -255,14 +286,15 @@ export class ENetMultiplayerPeer extends EventEmitter<ENetMultiplayerPeerEvents>
     return this;
   }
 
-  /** Whether the peer is event-driven (`start()`). */
+  /** Whether the peer is event-driven (`start()`). Not in Godot. */
   isStarted(): boolean {
     return this.#started;
   }
 
   /**
-   * Sends `packet` to the target peer (`setTargetPeer`) with the current `transferMode` and
-   * `transferChannel`, then flushes at once, as Godot does. Never throws; returns OK,
+   * Godot's `put_packet`: sends `packet` to the target peer (`setTargetPeer`) with the current
+   * `transferMode` and `transferChannel`, then flushes at once, as Godot does. Never throws;
+   * returns OK,
    * ERR_UNCONFIGURED when not connected, ERR_INVALID_PARAMETER for an unknown target or a bad
    * packet, FAILED (or another ENet refusal) when sending to a single peer failed.
    */
@@ -274,6 +306,7 @@ export class ENetMultiplayerPeer extends EventEmitter<ENetMultiplayerPeerEvents>
    * `putPacket` with its routing spelled out, for servers that route every packet differently:
    * `target` as in `setTargetPeer` (0 all, > 0 one peer, < 0 all but that one), then mode and
    * user channel. Same results as `putPacket`; ERR_INVALID_PARAMETER for a bad mode or channel.
+   * Not in Godot. Sending to several peers reports no per-peer failure.
    */
   sendTo(target: number, packet: Uint8Array, mode: TransferMode, channel: number): ErrorCode {
     if (this.#mode === Mode.NONE || this.#status !== ConnectionStatus.CONNECTION_CONNECTED) return ErrorCode.ERR_UNCONFIGURED;
@@ -305,97 +338,127 @@ export class ENetMultiplayerPeer extends EventEmitter<ENetMultiplayerPeerEvents>
     }
   }
 
-  /** The oldest received packet, or null when none is waiting. */
+  /**
+   * Godot's `get_packet`: takes the oldest received packet, or null when none is waiting. Ask
+   * `getPacketPeer()`, `getPacketChannel()` and `getPacketMode()` before taking it.
+   */
   getPacket(): Buffer | null {
     return this.#incoming.shift()?.packet ?? null;
   }
 
-  /** How many received packets wait for `getPacket()`. */
+  /** Godot's `get_available_packet_count`: how many received packets wait for `getPacket()`. */
   getAvailablePacketCount(): number {
     return this.#incoming.length;
   }
 
-  /** The ID of the peer that sent the packet `getPacket()` returns next; 0 when none waits. */
+  /**
+   * Godot's `get_packet_peer`: the ID of the peer that sent the packet `getPacket()` returns next;
+   * 0 when none waits.
+   */
   getPacketPeer(): number {
     return this.#incoming.peek()?.from ?? 0;
   }
 
-  /** The user channel of the packet `getPacket()` returns next (0 for Godot's own channels); 1 when none waits, as Godot. */
+  /**
+   * Godot's `get_packet_channel`: the user channel of the packet `getPacket()` returns next (0
+   * for Godot's own channels); 1 when none waits, as Godot.
+   */
   getPacketChannel(): number {
     return this.#incoming.peek()?.channel ?? 1;
   }
 
-  /** The transfer mode of the packet `getPacket()` returns next; RELIABLE when none waits. */
+  /**
+   * Godot's `get_packet_mode`: the transfer mode of the packet `getPacket()` returns next; RELIABLE
+   * when none waits.
+   */
   getPacketMode(): TransferMode {
     return this.#incoming.peek()?.mode ?? TransferMode.TRANSFER_MODE_RELIABLE;
   }
 
-  /** Godot's limit for one packet, 16 MiB. */
+  /** Godot's `get_max_packet_size`: 16 MiB (16777216 bytes), Godot's limit for one packet. */
   getMaxPacketSize(): number {
     return MAX_PACKET_SIZE;
   }
 
   /**
-   * Where `putPacket` sends: TARGET_PEER_BROADCAST (0), a peer ID, or −ID for every peer but
-   * that one. Throws ERR_INVALID_PARAMETER for a non-int32.
+   * Godot's `set_target_peer`: where `putPacket` sends: TARGET_PEER_BROADCAST (0), a peer ID, or
+   * −ID for every peer but that one. Throws ENetError ERR_INVALID_PARAMETER for a non-int32.
    */
   setTargetPeer(id: number): void {
     this.#targetPeer = integer('target peer', id, -MAX_PEER_ID, MAX_PEER_ID);
   }
 
-  /** How `putPacket` sends (default RELIABLE). */
+  /**
+   * Godot's `transfer_mode`: how `putPacket` sends (default RELIABLE). Setting an unknown mode
+   * throws ENetError ERR_INVALID_PARAMETER.
+   */
   get transferMode(): TransferMode {
     return this.#transferMode;
   }
 
+  /** Sets how `putPacket` sends; throws ENetError ERR_INVALID_PARAMETER for an unknown mode. */
   set transferMode(mode: TransferMode) {
     this.#transferMode = member<TransferMode>('transfer mode', mode, TransferMode);
   }
 
-  /** The user channel `putPacket` sends on: 0 (Godot's channel for the mode) or 1 … 253. */
+  /**
+   * Godot's `transfer_channel`: the user channel `putPacket` sends on: 0 (Godot's channel for
+   * the mode: ENet channel 0 reliable, 1 unreliable) or 1 … 253 (ENet channel N + 1). Setting
+   * another value throws ENetError ERR_INVALID_PARAMETER.
+   */
   get transferChannel(): number {
     return this.#transferChannel;
   }
 
+  /** Sets the user channel `putPacket` sends on; throws ENetError ERR_INVALID_PARAMETER outside 0 … 253. */
   set transferChannel(channel: number) {
     this.#transferChannel = integer('transfer channel', channel, 0, MAX_USER_CHANNEL);
   }
 
   /**
-   * While true, a server admits no new client (each is disconnected as soon as ENet accepts
-   * it). `create*()` and `close()` reset it to false.
+   * Godot's `refuse_new_connections`: while true, a server admits no new client (each is
+   * disconnected as soon as ENet accepts it; Godot resets it silently, so the client times out).
+   * `create*()` and `close()` reset it to false.
    */
   get refuseNewConnections(): boolean {
     return this.#refuseNewConnections;
   }
 
+  /** Sets whether new clients are refused; throws ENetError ERR_INVALID_PARAMETER for a non-boolean. */
   set refuseNewConnections(refuse: boolean) {
     this.#refuseNewConnections = boolean('refuseNewConnections', refuse);
     for (const host of this.#hosts()) host.refuseNewConnections(refuse);
   }
 
-  /** This peer's ID: 1 for a server, the generated ID for a client, the mesh ID; 0 when inactive. */
+  /** Godot's `get_unique_id`: 1 for a server, the generated ID for a client, the mesh ID; 0 when inactive. */
   getUniqueId(): number {
     return this.#uniqueId;
   }
 
-  /** True only for a server. */
+  /** Godot's `is_server`: true only for a server. */
   isServer(): boolean {
     return this.#mode === Mode.SERVER;
   }
 
-  /** True for a server or client (SceneMultiplayer relays through the server); false in a mesh. */
+  /**
+   * Godot's `is_server_relay_supported`: true for a server or client (SceneMultiplayer relays
+   * through the server); false in a mesh.
+   */
   isServerRelaySupported(): boolean {
     return this.#mode === Mode.SERVER || this.#mode === Mode.CLIENT;
   }
 
-  /** DISCONNECTED, CONNECTING (a client until the server accepts) or CONNECTED. */
+  /**
+   * Godot's `get_connection_status`: DISCONNECTED, CONNECTING (a client until the server accepts)
+   * or CONNECTED.
+   */
   getConnectionStatus(): ConnectionStatus {
     return this.#status;
   }
 
   /**
-   * Disconnects peer `id` gracefully (ENet disconnect data 0). Without `force`, 'peerDisconnected'
+   * Godot's `disconnect_peer`: disconnects peer `id` gracefully (ENet disconnect data 0).
+   * Without `force`, 'peerDisconnected'
    * follows once the remote acknowledges; with `force` the peer is forgotten at once and no
    * event follows (a client closes). Returns ERR_UNCONFIGURED when inactive and
    * ERR_INVALID_PARAMETER for an unknown ID (peers may leave at any moment, so neither throws).
@@ -415,8 +478,10 @@ export class ENetMultiplayerPeer extends EventEmitter<ENetMultiplayerPeerEvents>
   }
 
   /**
-   * Disconnects every connected peer at once (ENet disconnect data 0, sent before the hosts
-   * are destroyed) and returns to the inactive state. Emits no 'peerDisconnected'.
+   * Godot's `close`: disconnects every connected peer at once (ENet disconnect data 0, sent
+   * before the hosts are destroyed) and returns to the inactive state (DISCONNECTED, ID 0,
+   * queued packets dropped, stopped). Emits no 'peerDisconnected'. The object can be created
+   * again afterwards.
    */
   close(): void {
     this.stop();
@@ -436,12 +501,12 @@ export class ENetMultiplayerPeer extends EventEmitter<ENetMultiplayerPeerEvents>
     this.#setStatus(ConnectionStatus.CONNECTION_DISCONNECTED);
   }
 
-  /** A random ID in 2 … 2^31 − 1, as Godot clients pick theirs. */
+  /** Godot's `generate_unique_id`: a random ID in 2 … 2^31 − 1, as Godot clients pick theirs. */
   generateUniqueId(): number {
     return ENetMultiplayerPeer.generateUniqueId();
   }
 
-  /** A random ID in 2 … 2^31 − 1, as Godot clients pick theirs. */
+  /** `generateUniqueId()` without an instance: a random ID in 2 … 2^31 − 1. */
   static generateUniqueId(): number {
     for (;;) {
       const id = randomBytes(4).readUInt32LE(0) & MAX_PEER_ID;

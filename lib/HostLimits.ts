@@ -22,6 +22,7 @@ export interface HostLimits {
   maxPendingHandshakes: number;
 }
 
+/** The limits a new `ENetConnection` starts with (see {@link HostLimits} for each value). */
 export const DEFAULT_LIMITS: Readonly<HostLimits> = Object.freeze({
   maxPacketSize: 16 * 1024 * 1024,
   maxWaitingData: 32 * 1024 * 1024,

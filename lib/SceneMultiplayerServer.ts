@@ -12,16 +12,20 @@ import { ENetError, ErrorCode } from './errors';
  */
 export type AuthReply = boolean | Uint8Array;
 
-/** Decides whether peer `peerId` may join, from the data of its auth message (Godot's `auth_callback`). */
+/**
+ * Decides whether peer `peerId` may join, from the data of one of its auth messages (the bytes
+ * a Godot client passed to `multiplayer.send_auth(1, data)`): Godot's `auth_callback`. Called
+ * once per message; may be async. A hook that throws or rejects refuses the peer.
+ */
 export type AuthHook = (peerId: number, data: Buffer) => AuthReply | Promise<AuthReply>;
 
 /** Options of a `SceneMultiplayerServer`. */
 export interface SceneMultiplayerServerOptions {
   /** UDP port to listen on; 0 picks a free one (see `getPort()`). */
   port: number;
-  /** IPv4 address to bind, or '*' for every address (default). */
+  /** IP address to bind (IPv4 or IPv6 literal), or '*' for every address, IPv4 and IPv6 (default). */
   bindIp?: string;
-  /** Most clients at once (default 32, as Godot). */
+  /** Most clients at once, 1 … 4095 (default 32, as Godot). */
   maxClients?: number;
   /** Compression, which clients must match (default NONE, as Godot). */
   compress?: CompressionMode;
@@ -34,7 +38,10 @@ export interface SceneMultiplayerServerOptions {
   auth?: AuthHook;
   /** How long a client may take to authenticate (default 3000 ms, Godot's `auth_timeout`). */
   authTimeoutMs?: number;
-  /** Called with the host right after it is bound, before any client can join (e.g. for DTLS). */
+  /**
+   * Called with the host right after it is bound, before any client can join: for
+   * `dtlsServerSetup`, `setLimits` and the like. What it throws makes `start()` throw.
+   */
   configureHost?: (host: ENetConnection) => void;
 }
 
@@ -58,8 +65,11 @@ export interface SceneMultiplayerServerEvents {
 
 /** Per-peer figures from `getPeerStats()`. */
 export interface PeerStats {
+  /** The client's peer ID. */
   id: number;
+  /** The client's IP address. */
   address: string;
+  /** The client's UDP port. */
   port: number;
   /** When the client connected (ms since the epoch). */
   connectedAt: number;
@@ -69,20 +79,32 @@ export interface PeerStats {
   roundTripTime: number;
   /** ENet's packet-loss estimate, 0 … 1. */
   packetLoss: number;
+  /** Packets received from the client (SceneMultiplayer frames, relayed ones included). */
   packetsIn: number;
+  /** Bytes of those packets (payload, without ENet's headers). */
   bytesIn: number;
+  /** Packets the server sent to the client (its own, announcements, relayed ones). */
   packetsOut: number;
+  /** Bytes of those packets (payload, without ENet's headers). */
   bytesOut: number;
 }
 
 /** Server-wide figures from `getStats()`. */
 export interface ServerStats {
+  /** Clients that joined. */
   peers: number;
+  /** Clients connected but still authenticating. */
   authenticating: number;
-  /** Totals since the server started, including ENet headers and acknowledgements. */
+  /**
+   * UDP datagrams sent since the server started. This and the other totals include ENet's
+   * headers, acknowledgements and pings.
+   */
   datagramsSent: number;
+  /** Bytes sent since the server started (after compression). */
   bytesSent: number;
+  /** UDP datagrams received since the server started. */
   datagramsReceived: number;
+  /** Bytes received since the server started (before decompression). */
   bytesReceived: number;
 }
 
@@ -120,7 +142,11 @@ interface PeerRecord {
  * (`send_bytes` / `peer_packet`) with them. Event-driven: it never blocks the event loop.
  */
 export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerEvents> {
-  /** The ENetMultiplayerPeer underneath (server mode, event-driven once started). */
+  /**
+   * The ENetMultiplayerPeer underneath (server mode, event-driven once started). Read from it
+   * (`getHost()`, `getPeer(id)`); sending or closing through it bypasses the server's
+   * bookkeeping.
+   */
   readonly multiplayer = new ENetMultiplayerPeer();
   readonly #options: Required<Omit<SceneMultiplayerServerOptions, 'auth' | 'configureHost'>> &
     Pick<SceneMultiplayerServerOptions, 'auth' | 'configureHost'>;
@@ -149,8 +175,10 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
   }
 
   /**
-   * Binds the port and starts serving on the event loop. Throws ENetError: ERR_CANT_CREATE
-   * when the port is taken, ERR_ALREADY_IN_USE when started; errors thrown by `configureHost` pass through.
+   * Binds the port, applies `compress` and `configureHost`, and starts serving on the event
+   * loop; the server keeps the process alive until `close()`. Throws ENetError: ERR_CANT_CREATE
+   * when the port is taken, ERR_ALREADY_IN_USE when started; errors thrown by `configureHost`
+   * pass through (the port is then closed again).
    */
   start(): this {
     const { port, maxClients, compress, configureHost } = this.#options;
@@ -177,7 +205,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
     return this.multiplayer.getHost()?.getLocalPort() ?? 0;
   }
 
-  /** The IDs of the joined clients, in the order they joined. */
+  /** The IDs of the joined clients, in the order they connected (authenticating ones excluded). */
   getPeerIds(): number[] {
     return [...this.#peers].filter(([, record]) => record.joined).map(([id]) => id);
   }
@@ -210,7 +238,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
     return result;
   }
 
-  /** Figures for client `id` (joined or authenticating); null for an unknown client. */
+  /** Figures for client `id` (joined or authenticating), read now; null for an unknown client. */
   getPeerStats(id: number): PeerStats | null {
     const record = this.#peers.get(id);
     const peer = this.multiplayer.getPeer(id);

@@ -17,7 +17,11 @@ export class TLSOptions {
     private readonly commonName: string,
   ) {}
 
-  /** A server's options: its private key and certificate (the first one; any others are its chain). */
+  /**
+   * Godot's `TLSOptions.server`: a server's options: its private key and certificate (the
+   * first one; any others are its chain, sent to clients). Throws ENetError
+   * ERR_INVALID_PARAMETER unless given a `CryptoKey` and an `X509Certificate`.
+   */
   static server(key: CryptoKey, certificate: X509Certificate): TLSOptions {
     if (!(key instanceof CryptoKey) || !(certificate instanceof X509Certificate)) {
       throw new ENetError(ErrorCode.ERR_INVALID_PARAMETER, 'TLSOptions.server needs a CryptoKey and an X509Certificate');
@@ -28,7 +32,8 @@ export class TLSOptions {
   /**
    * A verifying client: the server's certificate must chain to `trustedChain` (default: Node's
    * bundled Mozilla CA list, as Godot uses its own bundle) and name `commonNameOverride` if
-   * given, else the host name passed to `dtlsClientSetup`.
+   * given, else the host name passed to `dtlsClientSetup`. Godot's `TLSOptions.client`. Throws
+   * ENetError ERR_INVALID_PARAMETER for arguments of the wrong type.
    */
   static client(trustedChain: X509Certificate | null = null, commonNameOverride = ''): TLSOptions {
     if (trustedChain !== null && !(trustedChain instanceof X509Certificate)) {
@@ -43,7 +48,8 @@ export class TLSOptions {
   /**
    * A client that does not check the server's name. Without `trustedChain` it accepts any
    * certificate (encryption without authentication: for development only); with one, the
-   * certificate must still chain to it.
+   * certificate must still chain to it. Godot's `TLSOptions.client_unsafe`. Throws ENetError
+   * ERR_INVALID_PARAMETER for a chain that is not an `X509Certificate`.
    */
   static clientUnsafe(trustedChain: X509Certificate | null = null): TLSOptions {
     if (trustedChain !== null && !(trustedChain instanceof X509Certificate)) {
@@ -52,26 +58,38 @@ export class TLSOptions {
     return new TLSOptions('unsafe', null, null, trustedChain, '');
   }
 
+  /** Godot's `is_server`: whether these are `server(…)` options. */
   isServer(): boolean {
     return this.mode === 'server';
   }
 
+  /** Godot's `is_unsafe_client`: whether these are `clientUnsafe(…)` options. */
   isUnsafeClient(): boolean {
     return this.mode === 'unsafe';
   }
 
+  /**
+   * Godot's `get_common_name_override`: the name a `client()` expects instead of the host name; ''
+   * for none.
+   */
   getCommonNameOverride(): string {
     return this.commonName;
   }
 
+  /**
+   * Godot's `get_trusted_ca_chain`: the certificates a client trusts; null for Node's CA bundle (or
+   * none).
+   */
   getTrustedCaChain(): X509Certificate | null {
     return this.trusted;
   }
 
+  /** Godot's `get_private_key`: a server's key; null for client options. */
   getPrivateKey(): CryptoKey | null {
     return this.key;
   }
 
+  /** Godot's `get_own_certificate`: a server's certificate (and chain); null for client options. */
   getOwnCertificate(): X509Certificate | null {
     return this.certificate;
   }

@@ -11,13 +11,17 @@ const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/
  */
 export class X509Certificate {
   private constructor(
-    /** Node's view of each certificate, in order. */
+    /**
+     * Node's `crypto.X509Certificate` of each certificate, in order (the first is the leaf). Not in
+     * Godot.
+     */
     readonly certificates: readonly NodeCertificate[],
   ) {}
 
   /**
-   * Certificates from PEM text (one or more blocks) or a Buffer (PEM, or one DER certificate).
-   * Throws ERR_PARSE_ERROR when there is none or one does not parse.
+   * Certificates from PEM text (one or more blocks) or a Buffer (PEM, or one DER certificate):
+   * Godot's `load_from_string`. Throws ENetError ERR_PARSE_ERROR when there is none or one does
+   * not parse.
    */
   static fromPem(pem: string | Uint8Array): X509Certificate {
     const text = typeof pem === 'string' ? pem : looksLikePem(pem) ? Buffer.from(pem).toString('latin1') : undefined;
@@ -31,32 +35,38 @@ export class X509Certificate {
     }
   }
 
-  /** Certificates read from a file (PEM or DER). Throws ERR_FILE_CANT_READ or ERR_PARSE_ERROR. */
+  /**
+   * Godot's `load`: certificates read from a file (PEM or DER). Throws ENetError
+   * ERR_FILE_CANT_READ or ERR_PARSE_ERROR.
+   */
   static load(path: string): X509Certificate {
     return X509Certificate.fromPem(readFile(path));
   }
 
-  /** The certificates as PEM text, in order. */
+  /** Godot's `save_to_string`: the certificates as PEM text, in order. */
   toPem(): string {
     return this.certificates.map((certificate) => certificate.toString()).join('');
   }
 
-  /** Writes the certificates as PEM. */
+  /** Godot's `save`: writes the certificates as PEM. */
   save(path: string): void {
     writeFileSync(path, this.toPem());
   }
 
-  /** The first certificate's subject, e.g. `'CN=myserver\nO=myorganisation\nC=IT'`. */
+  /**
+   * The first certificate's subject, one `KEY=value` a line, e.g.
+   * `'CN=myserver\nO=myorganisation\nC=IT'`. Not in Godot.
+   */
   get subject(): string {
     return this.certificates[0].subject;
   }
 
-  /** The first certificate's issuer. */
+  /** The first certificate's issuer, in the same form as `subject`. Not in Godot. */
   get issuer(): string {
     return this.certificates[0].issuer;
   }
 
-  /** The first certificate's SHA-256 fingerprint (hex pairs separated by ':'). */
+  /** The first certificate's SHA-256 fingerprint (upper-case hex pairs separated by ':'). Not in Godot. */
   get fingerprint256(): string {
     return this.certificates[0].fingerprint256;
   }

@@ -1,5 +1,22 @@
+/**
+ * Godot 4's ENet networking for Node.js, on the real ENet 1.3.18 C library: Godot's classes,
+ * enums and error numbers, in TypeScript idiom (camelCase names; errors thrown as
+ * {@link ENetError}).
+ *
+ * - {@link ENetConnection} and {@link ENetPacketPeer}: raw ENet hosts and peers, polled with
+ *   `service()` as in Godot or event-driven with `start()`.
+ * - {@link ENetMultiplayerPeer}: Godot's multiplayer transport (server, client, mesh).
+ * - {@link SceneMultiplayerServer}: a dedicated server that stock Godot 4 clients join.
+ * - {@link SignalingServer} and {@link SignalingClient}: mesh set-up over WebSocket.
+ * - {@link TLSOptions}, {@link CryptoKey}, {@link X509Certificate} and {@link Crypto}: DTLS.
+ *
+ * The task-by-task guide is `docs/guide.md` in the repository; its last section maps every
+ * Godot name to this API.
+ *
+ * @packageDocumentation
+ */
 export { ENetConnection, EventType, CompressionMode, HostStatistic } from './ENetConnection';
-export type { ENetEvent } from './ENetConnection';
+export type { ENetConnectionEvents, ENetEvent } from './ENetConnection';
 export { ENetPacketPeer, PeerState, PeerStatistic } from './ENetPacketPeer';
 export { ENetMultiplayerPeer, TransferMode, ConnectionStatus } from './ENetMultiplayerPeer';
 export type { ENetMultiplayerPeerEvents } from './ENetMultiplayerPeer';
@@ -29,8 +46,17 @@ export type { ErrorName } from './errors';
 
 import { addon } from './native';
 
-/** Versions of the C libraries compiled into the addon. */
-export const versions: Readonly<{ enet: string; mbedtls: string; zlib: string; zstd: string }> = Object.freeze({
+/** Versions of the C libraries compiled into the addon, e.g. `{ enet: '1.3.18', … }`. Not in Godot. */
+export const versions: Readonly<{
+  /** ENet's version (1.3.18). */
+  enet: string;
+  /** The version of the mbedTLS library the addon runs with (used for DTLS). */
+  mbedtls: string;
+  /** zlib's version (COMPRESS_ZLIB). */
+  zlib: string;
+  /** zstd's version (COMPRESS_ZSTD). */
+  zstd: string;
+}> = Object.freeze({
   enet: addon.versions.enet,
   mbedtls: addon.versions.mbedtlsLinked,
   zlib: addon.versions.zlib,

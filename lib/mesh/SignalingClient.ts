@@ -9,7 +9,7 @@ import type { EndpointMessage, SignalingMessage } from './protocol';
 
 /** Options of a `SignalingClient`. */
 export interface SignalingClientOptions {
-  /** IPv4 address the per-peer hosts bind (default '*'). */
+  /** IP address the per-peer hosts bind, or '*' for every address (default). */
   bindIp?: string;
   /**
    * Address other peers should send to (default: the address the signaling server sees this
@@ -53,7 +53,9 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
 
   /**
    * A client for the signaling server at `url` (`ws://host:port/room`) that will build the mesh
-   * in `multiplayer`, an inactive ENetMultiplayerPeer. Nothing happens before `join()`.
+   * in `multiplayer`, an inactive ENetMultiplayerPeer. Nothing happens before `join()`. Throws
+   * ENetError ERR_INVALID_PARAMETER for a `multiplayer` that is not an ENetMultiplayerPeer or a
+   * bad `bindIp`.
    */
   constructor(url: string, multiplayer: ENetMultiplayerPeer, options: SignalingClientOptions = {}) {
     super();

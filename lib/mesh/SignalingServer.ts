@@ -18,7 +18,9 @@ export interface SignalingServerOptions {
 
 /** Events of a `SignalingServer`. */
 export interface SignalingServerEvents {
+  /** A peer connected to room `room` (the URL path) and was given ID `id`. */
   peerJoined: [id: number, room: string];
+  /** Peer `id`'s WebSocket closed; the others in `room` were told. */
   peerLeft: [id: number, room: string];
 }
 
@@ -46,7 +48,7 @@ export class SignalingServer extends EventEmitter<SignalingServerEvents> {
     };
   }
 
-  /** Starts listening; resolves with the TCP port. */
+  /** Starts listening; resolves with the TCP port, rejects when it cannot listen (e.g. the port is taken). */
   listen(): Promise<number> {
     return new Promise((resolve, reject) => {
       const server = new WebSocketServer({ port: this.#options.port, host: this.#options.host,
@@ -61,7 +63,7 @@ export class SignalingServer extends EventEmitter<SignalingServerEvents> {
     });
   }
 
-  /** The room names and their peer IDs. */
+  /** The room names (URL paths) and the IDs of their peers; empty rooms are not listed. */
   getRooms(): Map<string, number[]> {
     return new Map([...this.#rooms].map(([room, members]) => [room, [...members.keys()]]));
   }
