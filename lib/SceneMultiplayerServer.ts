@@ -121,6 +121,8 @@ const SYS_COMMAND_SIZE = 6;
 const SERVER_ID = 1;
 const AUTH_COMPLETE = Buffer.from([COMMAND_SYS, SYS_AUTH]);
 const RELIABLE = TransferMode.TRANSFER_MODE_RELIABLE;
+/** How often ENet's 32-bit traffic counters are folded into the totals (getStats). */
+const TRAFFIC_FOLD_MS = 10_000;
 
 interface PeerRecord {
   connectedAt: number;
@@ -153,6 +155,8 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
   /** Every connected client, joined or authenticating. */
   readonly #peers = new Map<number, PeerRecord>();
   readonly #totals = { datagramsSent: 0, bytesSent: 0, datagramsReceived: 0, bytesReceived: 0 };
+  /** Folds ENet's 32-bit traffic counters into #totals often enough that they cannot wrap. */
+  #trafficTimer: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
 
   /** Checks the options (ENetError ERR_INVALID_PARAMETER); `start()` opens the port. */
@@ -197,6 +201,8 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
     this.multiplayer.on('packet', this.#onPacket);
     this.multiplayer.on('connectionStatusChanged', this.#onStatus);
     this.multiplayer.start();
+    // 4 GiB, where ENet's byte counters wrap, takes over 400 MB/s within this period.
+    this.#trafficTimer = setInterval(() => this.#foldTraffic(), TRAFFIC_FOLD_MS).unref();
     return this;
   }
 
@@ -260,13 +266,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
 
   /** Server-wide figures; the traffic totals count from `start()`. */
   getStats(): ServerStats {
-    const host = this.multiplayer.getHost();
-    if (host) {
-      this.#totals.datagramsSent += host.popStatistic(HostStatistic.HOST_TOTAL_SENT_PACKETS);
-      this.#totals.bytesSent += host.popStatistic(HostStatistic.HOST_TOTAL_SENT_DATA);
-      this.#totals.datagramsReceived += host.popStatistic(HostStatistic.HOST_TOTAL_RECEIVED_PACKETS);
-      this.#totals.bytesReceived += host.popStatistic(HostStatistic.HOST_TOTAL_RECEIVED_DATA);
-    }
+    this.#foldTraffic();
     const authenticating = [...this.#peers.values()].filter((record) => !record.joined).length;
     return { peers: this.#peers.size - authenticating, authenticating, ...this.#totals };
   }
@@ -282,6 +282,15 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
     return this.#closing;
   }
 
+  #foldTraffic(): void {
+    const host = this.multiplayer.getHost();
+    if (!host) return;
+    this.#totals.datagramsSent += host.popStatistic(HostStatistic.HOST_TOTAL_SENT_PACKETS);
+    this.#totals.bytesSent += host.popStatistic(HostStatistic.HOST_TOTAL_SENT_DATA);
+    this.#totals.datagramsReceived += host.popStatistic(HostStatistic.HOST_TOTAL_RECEIVED_PACKETS);
+    this.#totals.bytesReceived += host.popStatistic(HostStatistic.HOST_TOTAL_RECEIVED_DATA);
+  }
+
   async #shutDown(timeoutMs: number): Promise<void> {
     if (this.multiplayer.getConnectionStatus() === ConnectionStatus.CONNECTION_DISCONNECTED) return;
     this.multiplayer.refuseNewConnections = true;
@@ -289,11 +298,13 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
     this.multiplayer.getHost()!.flush();
     const deadline = Date.now() + timeoutMs;
     while (this.#peers.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    this.#foldTraffic();
     this.multiplayer.close();
   }
 
   readonly #onStatus = (status: ConnectionStatus): void => {
     if (status !== ConnectionStatus.CONNECTION_DISCONNECTED) return;
+    clearInterval(this.#trafficTimer);
     for (const record of this.#peers.values()) clearTimeout(record.authTimer);
     this.#peers.clear();
     this.multiplayer.off('peerConnected', this.#onConnected);

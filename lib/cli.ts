@@ -9,7 +9,7 @@ import { X509Certificate } from './X509Certificate';
 const USAGE = `Usage:
   godot-enet serve [options]     a dedicated server that stock Godot 4 clients join
       --port N                   UDP port (default 7777)
-      --bind IP                  IPv4 address to bind (default *: every address)
+      --bind IP                  IPv4 or IPv6 address to bind (default *: every address)
       --max-clients N            most clients at once (default 32)
       --compress MODE            none | range_coder | fastlz | zlib | zstd (default none; match the clients)
       --dtls-key FILE --dtls-cert FILE

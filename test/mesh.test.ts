@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { ENetMultiplayerPeer, SignalingClient, SignalingServer } from '../lib/index';
+import { ENetMultiplayerPeer, ErrorCode, SignalingClient, SignalingServer } from '../lib/index';
 import { until } from './godot-client';
 
 const root = resolve(__dirname, '..');
@@ -120,5 +120,20 @@ describe('ENet mesh with the signaling server', () => {
     const client = new SignalingClient('ws://127.0.0.1:1/room', multiplayer, { timeoutMs: 2000 });
     await expect(client.join()).rejects.toThrow();
     expect(multiplayer.getUniqueId()).toBe(0);
+  });
+});
+
+describe('SignalingClient misuse', () => {
+  it('rejects join() for a multiplayer peer that is already active, and a second join(), without crashing', async () => {
+    const { url } = await signalingServer();
+    const busy = new ENetMultiplayerPeer();
+    busy.createServer(0, 4);
+    cleanups.push(() => busy.close());
+    const signaling = new SignalingClient(url('busy'), busy, { bindIp: '127.0.0.1' });
+    cleanups.push(() => signaling.close());
+    await expect(signaling.join()).rejects.toMatchObject({ name: 'ENetError', code: 'ERR_ALREADY_IN_USE', errno: ErrorCode.ERR_ALREADY_IN_USE });
+    await expect(signaling.join()).rejects.toMatchObject({ code: 'ERR_ALREADY_IN_USE', message: /already called/ });
+    expect(signaling.getId()).toBe(0);
+    expect(busy.isServer()).toBe(true);
   });
 });

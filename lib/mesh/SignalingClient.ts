@@ -76,6 +76,9 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
    * background. Rejects when the server cannot be reached or does not answer in time.
    */
   join(): Promise<number> {
+    if (this.#socket !== undefined) {
+      return Promise.reject(new ENetError(ErrorCode.ERR_ALREADY_IN_USE, 'join() was already called'));
+    }
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(this.#url);
       this.#socket = socket;
@@ -95,10 +98,16 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
           return;
         }
         if (message.type === 'welcome' && this.#id === 0) {
+          try {
+            this.#welcome(message.id, message.peers);
+          } catch (err) { // e.g. the multiplayer peer is already active (ERR_ALREADY_IN_USE)
+            this.#id = 0;
+            fail(err as Error);
+            return;
+          }
           clearTimeout(timer);
           socket.off('error', fail);
           socket.on('error', (error) => this.emit('error', error));
-          this.#welcome(message.id, message.peers);
           resolve(message.id);
         } else if (this.#id !== 0) {
           try {
@@ -129,8 +138,8 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
   }
 
   #welcome(id: number, peers: number[]): void {
-    this.#id = id;
     this.#multiplayer.createMesh(id);
+    this.#id = id;
     for (const peer of peers) this.#open(peer);
   }
 
@@ -190,7 +199,7 @@ export class SignalingClient extends EventEmitter<SignalingClientEvents> {
     try {
       if (this.#id < remoteId) host.connectToHost(message.address!, message.port, 0, this.#id);
       else host.socketSend(message.address!, message.port, PUNCH);
-    } catch (err) { // e.g. an IPv6 address, not supported yet
+    } catch (err) { // e.g. an address this host cannot reach (an IPv6 one on an IPv4-only machine)
       this.emit('error', err as Error);
     }
   }
