@@ -123,6 +123,8 @@ const AUTH_COMPLETE = Buffer.from([COMMAND_SYS, SYS_AUTH]);
 const RELIABLE = TransferMode.TRANSFER_MODE_RELIABLE;
 /** How often ENet's 32-bit traffic counters are folded into the totals (getStats). */
 const TRAFFIC_FOLD_MS = 10_000;
+/** How long a kicked client has to acknowledge what it was sent before the DISCONNECT. */
+const KICK_GRACE_MS = 2000;
 
 interface PeerRecord {
   connectedAt: number;
@@ -131,6 +133,8 @@ interface PeerRecord {
   serverCompleted: boolean;
   clientCompleted: boolean;
   authTimer?: NodeJS.Timeout;
+  /** Set by kick(): forces the disconnect if the client does not acknowledge what it was sent. */
+  kickTimer?: NodeJS.Timeout;
   packetsIn: number;
   bytesIn: number;
   packetsOut: number;
@@ -233,13 +237,21 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
 
   /**
    * Disconnects client `id` gracefully; its ENet DISCONNECT carries `reason` (a 32-bit number;
-   * Godot has no kick message, so agree on codes with your clients). 'peerDisconnected' follows
-   * once the client acknowledges. Returns ERR_INVALID_PARAMETER for an unknown client.
+   * Godot has no kick message, so agree on codes with your clients). The DISCONNECT leaves once
+   * the client has acknowledged what was sent to it before, so a reason sent with `sendBytes`
+   * just before arrives (ENet's immediate disconnect would drop it); a client that does not
+   * acknowledge within 2 s is disconnected anyway. What the client sends meanwhile is ignored.
+   * 'peerDisconnected' follows once the client acknowledges the DISCONNECT. Returns OK (also
+   * when the client is already being kicked), or ERR_INVALID_PARAMETER for an unknown client.
    */
   kick(id: number, reason = 0): ErrorCode {
-    const peer = this.#peers.has(id) ? this.multiplayer.getPeer(id) : null;
-    if (!peer) return ErrorCode.ERR_INVALID_PARAMETER;
-    const result = peer.peerDisconnect(reason);
+    const record = this.#peers.get(id);
+    const peer = record ? this.multiplayer.getPeer(id) : null;
+    if (!record || !peer) return ErrorCode.ERR_INVALID_PARAMETER;
+    if (record.kickTimer !== undefined) return ErrorCode.OK;
+    const result = peer.peerDisconnectLater(reason);
+    if (result !== ErrorCode.OK) return result;
+    record.kickTimer = setTimeout(() => this.multiplayer.getPeer(id)?.peerDisconnect(reason), KICK_GRACE_MS);
     this.multiplayer.getHost()?.flush();
     return result;
   }
@@ -273,8 +285,9 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
 
   /**
    * Stops gracefully: refuses new clients, disconnects every client (ENet disconnect data 0)
-   * and waits until they acknowledge, at most `timeoutMs`; clients that did not are then sent
-   * a last DISCONNECT. Resolves once the port is closed ('close' is emitted).
+   * once it has what was sent to it before (a goodbye sent with `sendBytes` arrives), and waits
+   * until they acknowledge, at most `timeoutMs`; clients that did not are then sent a last
+   * DISCONNECT. Resolves once the port is closed ('close' is emitted).
    */
   close(timeoutMs = 2000): Promise<void> {
     integer('timeoutMs', timeoutMs, 0, 0x7fffffff);
@@ -294,10 +307,13 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
   async #shutDown(timeoutMs: number): Promise<void> {
     if (this.multiplayer.getConnectionStatus() === ConnectionStatus.CONNECTION_DISCONNECTED) return;
     this.multiplayer.refuseNewConnections = true;
-    for (const id of this.#peers.keys()) this.multiplayer.getPeer(id)?.peerDisconnect(0);
+    // After what was already sent to each client (e.g. a goodbye with sendBytes) is delivered.
+    for (const id of this.#peers.keys()) this.multiplayer.getPeer(id)?.peerDisconnectLater(0);
     this.multiplayer.getHost()!.flush();
     const deadline = Date.now() + timeoutMs;
     while (this.#peers.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    // Clients still holding up the DISCONNECT (unacknowledged data) get it now, unreliably.
+    for (const id of this.#peers.keys()) this.multiplayer.getPeer(id)?.peerDisconnectNow(0);
     this.#foldTraffic();
     this.multiplayer.close();
   }
@@ -305,7 +321,10 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
   readonly #onStatus = (status: ConnectionStatus): void => {
     if (status !== ConnectionStatus.CONNECTION_DISCONNECTED) return;
     clearInterval(this.#trafficTimer);
-    for (const record of this.#peers.values()) clearTimeout(record.authTimer);
+    for (const record of this.#peers.values()) {
+      clearTimeout(record.authTimer);
+      clearTimeout(record.kickTimer);
+    }
     this.#peers.clear();
     this.multiplayer.off('peerConnected', this.#onConnected);
     this.multiplayer.off('peerDisconnected', this.#onDisconnected);
@@ -330,6 +349,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
     const record = this.#peers.get(id);
     if (!record) return;
     clearTimeout(record.authTimer);
+    clearTimeout(record.kickTimer);
     this.#peers.delete(id);
     if (!record.joined) return;
     if (this.#options.relay) this.#sendToJoined(sysFrame(SYS_DEL_PEER, id), RELIABLE, 0);
@@ -338,7 +358,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
 
   readonly #onPacket = (id: number, packet: Buffer, mode: TransferMode, channel: number): void => {
     const record = this.#peers.get(id);
-    if (!record) return;
+    if (!record || record.kickTimer !== undefined) return;
     record.packetsIn++;
     record.bytesIn += packet.length;
     if (record.joined) this.#process(id, packet, mode, channel);

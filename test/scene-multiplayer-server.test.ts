@@ -268,6 +268,26 @@ describe('SceneMultiplayerServer: control', () => {
     expect(server.kick(a.id)).toBe(ErrorCode.ERR_INVALID_PARAMETER);
   });
 
+  it('kick and close deliver what was sent just before (a reason, a goodbye), then disconnect', async () => {
+    const server = startServer();
+    const clients = await join(server, 4);
+    const [kicked, ...others] = clients;
+    server.sendBytes(Buffer.from('kicked: cheating'), kicked.id);
+    expect(server.kick(kicked.id, 7)).toBe(ErrorCode.OK);
+    expect(server.kick(kicked.id, 7)).toBe(ErrorCode.OK);
+    kicked.send(rawFrame(Buffer.from('ignored')));
+    await kicked.waitFor(() => kicked.disconnectData !== null, 'the kick');
+    expect(kicked.disconnectData).toBe(7);
+    expect(kicked.rawPayloads()).toContain('kicked: cheating');
+    expect(server.heard.bytes).toEqual([]);
+    server.sendBytes(Buffer.from('server going down'));
+    await server.close();
+    for (const client of others) {
+      expect(client.rawPayloads()).toContain('server going down');
+      expect(client.disconnectData).toBe(0);
+    }
+  });
+
   it('close() disconnects every client gracefully before closing the port', async () => {
     const server = startServer();
     const clients = await join(server, 3);
