@@ -185,7 +185,7 @@ describe('examples/dedicated-server', () => {
       for (const [me, name, myId, them, theirId] of [[alice, 'alice', aliceId, 'bob', bobId], [bob, 'bob', bobId, 'alice', aliceId]] as const) {
         expect(me.lines).toContain(`${name}: joined`);
         expect(me.lines).toContain(`${name}: server says: welcome, peer ${myId}`);
-        expect(me.lines).toContain(`${name}: peer ${theirId} is here (1 other players)`);
+        expect(me.lines).toContain(`${name}: peer ${theirId} joined, players: 2`);
         expect(me.lines).toContain(`${name}: peer ${theirId} says: hello from ${them}`);
         expect(me.lines.at(-1)).toBe(`${name}: left`);
         expect(me.stderr()).toBe('');

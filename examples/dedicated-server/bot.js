@@ -59,10 +59,10 @@ multiplayer.on('packet', (from, packet) => {
   const id = packet.readInt32LE(2);
   if (command === SYS_ADD_PEER) {
     players.add(id);
-    console.log(`${values.name}: peer ${id} is here (${players.size} other players)`);
+    console.log(`${values.name}: peer ${id} joined, players: ${players.size + 1}`);
   } else if (command === SYS_DEL_PEER) {
     players.delete(id);
-    console.log(`${values.name}: peer ${id} left`);
+    console.log(`${values.name}: peer ${id} left, players: ${players.size + 1}`);
   } else if (command === SYS_RELAY && packet[6] === RAW) {
     heard.add(id);
     console.log(`${values.name}: peer ${id} says: ${packet.subarray(7).toString('utf8')}`);
