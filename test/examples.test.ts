@@ -34,7 +34,7 @@ function temporaryDirectory(): string {
   return dir;
 }
 
-/** Starts a server example with --port 0 and reads the port it printed. */
+/** The port a server example started with --port 0 printed. */
 async function listening(server: ScriptRun, pattern = /^listening on 127\.0\.0\.1:(\d+)\b/): Promise<string> {
   const [, port] = await server.line(pattern, 10_000);
   return port;
@@ -170,7 +170,7 @@ describe('examples/dtls', () => {
 
 describe('examples/dedicated-server', () => {
   const bot = (port: string, name: string, args: string[] = []): ScriptRun =>
-    run('examples/dedicated-server/bot.js', ['--port', port, '--name', name, ...args]);
+    run('examples/dedicated-server/bot.js', ['--port', port, '--name', name, ...args], { GAME_TOKEN: '' });
   const idOf = async (client: ScriptRun): Promise<string> => (await client.line(/: connected as peer (\d+)$/))[1];
 
   it('bots with the token join, see each other, hear each other through the relay and leave; a wrong token is refused',

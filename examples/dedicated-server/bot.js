@@ -5,7 +5,8 @@
 // waits to hear each of them, then leaves and exits 0. Refused, disconnected, or not done within
 // --timeout ms: exit 1.
 //   node examples/dedicated-server/bot.js --token secret [--name alice] [--peers 1] [--host 127.0.0.1] [--port 7777]
-// Without --token it joins servers that do not authenticate (`npx godot-enet serve`).
+// The token may come from GAME_TOKEN instead. Without one it joins servers that do not
+// authenticate (`npx godot-enet serve`).
 'use strict';
 const { parseArgs } = require('node:util');
 const { ConnectionStatus, ENetMultiplayerPeer, TransferMode } = require('godot-enet');
@@ -45,7 +46,7 @@ let finished = false;
 
 multiplayer.on('peerConnected', () => { // the server (ID 1) accepted the ENet connection
   console.log(`${values.name}: connected as peer ${multiplayer.getUniqueId()}`);
-  if (values.token === undefined) return join();
+  if (!values.token) return join();
   toServer(sys(SYS_AUTH, Buffer.from(values.token))); // multiplayer.send_auth(1, token)
   toServer(sys(SYS_AUTH)); // multiplayer.complete_auth(1): we join once the server completes too
 });
