@@ -30,6 +30,13 @@ async function main() {
     });
     return child;
   });
+  // Stopped early (Ctrl+C, SIGTERM): take the peers down too, leaving no process behind.
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      for (const child of peers) child.kill('SIGTERM');
+      process.exit(1);
+    });
+  }
 
   const deadline = Date.now() + TIMEOUT_MS;
   while (reports.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
