@@ -1,7 +1,6 @@
 // The `godot-enet` command as users run it: a child process, raw Godot-like clients on
 // 127.0.0.1, JSON log lines on stdout, and a graceful stop on SIGTERM.
 import { ChildProcess, spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
@@ -9,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CompressionMode, Crypto, CryptoKey, TLSOptions } from '../lib/index';
 import { GodotClient, rawFrame, sysFrame, until } from './godot-client';
+import { freeUdpPort } from './helpers';
 
 const bin = resolve(__dirname, '../bin/godot-enet.js');
 const children: ChildProcess[] = [];
@@ -17,13 +17,6 @@ afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
 });
 
-async function freeUdpPort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((done) => socket.bind(0, '127.0.0.1', done));
-  const { port } = socket.address();
-  await new Promise<void>((done) => socket.close(done));
-  return port;
-}
 
 interface Cli {
   child: ChildProcess;

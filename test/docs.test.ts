@@ -6,12 +6,12 @@
 // - The guide (docs/guide.md): its JavaScript snippets compile, and the server, client and mesh
 //   ones run as printed.
 import { ChildProcess, execFile, spawn } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Script } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freeUdpPort } from './helpers';
 
 const root = resolve(__dirname, '..');
 const typedoc = join(root, 'node_modules/typedoc/bin/typedoc');
@@ -115,13 +115,6 @@ function snippet(section: string, index = 0): string {
   return code!;
 }
 
-async function freePort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((done) => socket.bind(0, '127.0.0.1', done));
-  const { port } = socket.address();
-  await new Promise<void>((done) => socket.close(done));
-  return port;
-}
 
 /** Runs `code` with `node -e` in the repository (so require('godot-enet') is this package). */
 function runNode(code: string, timeoutMs = 20_000): { child: ChildProcess; exit: Promise<{ code: number | null; out: string }> } {
@@ -147,7 +140,7 @@ describe('the guide (docs/guide.md)', () => {
   });
 
   it("runs the server and client snippets as printed; the server stops on SIGTERM", async () => {
-    const port = String(await freePort());
+    const port = String(await freeUdpPort());
     const server = runNode(snippet('A server').replaceAll('7777', port));
     try {
       await new Promise((done) => setTimeout(done, 500));  // the server binds its port

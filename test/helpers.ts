@@ -1,3 +1,4 @@
+import { createSocket } from 'node:dgram';
 import { afterEach, expect } from 'vitest';
 import { ENetConnection, ENetError, ENetEvent, ENetPacketPeer, ErrorCode, ErrorName, EventType } from '../lib/index';
 
@@ -105,4 +106,13 @@ export function expectENetError(fn: () => unknown, code: ErrorName): ENetError {
   expect(error.code).toBe(code);
   expect(error.errno).toBe(ErrorCode[code]);
   return error;
+}
+
+/** A UDP port on 127.0.0.1 that was free a moment ago, for programs that take a fixed port. */
+export async function freeUdpPort(): Promise<number> {
+  const socket = createSocket('udp4');
+  await new Promise<void>((done) => socket.bind(0, '127.0.0.1', done));
+  const { port } = socket.address();
+  await new Promise<void>((done) => socket.close(done));
+  return port;
 }

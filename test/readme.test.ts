@@ -1,25 +1,18 @@
 import { execFileSync } from 'node:child_process';
-import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, it } from 'vitest';
+import { freeUdpPort } from './helpers';
 
 const root = resolve(__dirname, '..');
 
-async function freePort(): Promise<number> {
-  const socket = createSocket('udp4');
-  await new Promise<void>((done) => socket.bind(0, '127.0.0.1', done));
-  const { port } = socket.address();
-  await new Promise<void>((done) => socket.close(done));
-  return port;
-}
 
 it("README's server and client example runs as pasted", async () => {
   const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
   const example = /## A server and a client\s+```js\n([\s\S]*?)```/.exec(readme)?.[1];
   expect(example).toBeDefined();
   // The example uses port 7777; a free one keeps parallel runs apart.
-  const code = example!.replaceAll('7777', String(await freePort()));
+  const code = example!.replaceAll('7777', String(await freeUdpPort()));
   const out = execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', timeout: 20_000 });
   expect(out).toBe('joined with data 1234\ngot hello on channel 0\n');
 });
@@ -28,7 +21,7 @@ it("README's event-driven example runs as pasted and exits by itself", async () 
   const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
   const example = /## Event-driven: the Node way[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
   expect(example).toBeDefined();
-  const code = example!.replaceAll('7777', String(await freePort()));
+  const code = example!.replaceAll('7777', String(await freeUdpPort()));
   const out = execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', timeout: 20_000 });
   expect(out).toBe('echoed ping\n');
 });
@@ -37,7 +30,7 @@ it("README's DTLS example runs as pasted and exits by itself", async () => {
   const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
   const example = /## DTLS[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
   expect(example).toBeDefined();
-  const code = example!.replaceAll('7777', String(await freePort()));
+  const code = example!.replaceAll('7777', String(await freeUdpPort()));
   const out = execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', timeout: 20_000 });
   expect(out).toMatch(/^encrypted with TLS-ECDHE-ECDSA-WITH-[A-Z0-9-]+\n$/);
 });
@@ -46,7 +39,7 @@ it("README's ENetMultiplayerPeer example runs as pasted and exits by itself", as
   const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
   const example = /## Multiplayer \(ENetMultiplayerPeer\)[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
   expect(example).toBeDefined();
-  const code = example!.replaceAll('7777', String(await freePort()));
+  const code = example!.replaceAll('7777', String(await freeUdpPort()));
   const out = execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', timeout: 20_000 });
   expect(out).toBe('a client joined: true\nserver got hello from the client: true\n');
 });
@@ -55,7 +48,7 @@ it("README's dedicated-server example starts and stops gracefully on SIGINT", as
   const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
   const example = /### Server logic in Node\s+[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
   expect(example).toBeDefined();
-  const code = `${example!.replaceAll('7777', String(await freePort()))}
+  const code = `${example!.replaceAll('7777', String(await freeUdpPort()))}
     setTimeout(() => process.emit('SIGINT'), 200);`;
   const out = execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', timeout: 20_000 });
   expect(out).toBe('');
