@@ -22,6 +22,8 @@
         'native/platform/address_map.c',
         'native/platform/admission.c',
         'native/platform/dtls.c',
+        'native/platform/os_posix.c',
+        'native/platform/os_win32.c',
         'native/platform/socket.c',
         'native/platform/socket_state.c',
         'native/platform/system.c',
