@@ -22,6 +22,8 @@
         'native/platform/address_map.c',
         'native/platform/admission.c',
         'native/platform/dtls.c',
+        'native/platform/os_posix.c',
+        'native/platform/os_win32.c',
         'native/platform/socket.c',
         'native/platform/socket_state.c',
         'native/platform/system.c',
@@ -39,8 +41,22 @@
       'cflags': [ '-O2', '-fvisibility=hidden' ],
       'cflags_cc': [ '-std=c++17' ],
       'conditions': [
-        [ 'OS=="win"', { 'libraries': [ '-lws2_32', '-lbcrypt' ] } ],
-        [ 'OS=="mac"', { 'xcode_settings': { 'MACOSX_DEPLOYMENT_TARGET': '11.0', 'CLANG_CXX_LANGUAGE_STANDARD': 'c++17' } } ],
+        [ 'OS=="win"', {
+          'libraries': [ '-lws2_32', '-lbcrypt' ],
+          # <windows.h> (through ENet's <winsock2.h> and uv.h) would define macros such as min(),
+          # max() and, through <rpcndr.h>, small.
+          'defines': [ 'NOMINMAX', 'WIN32_LEAN_AND_MEAN' ],
+          # Our C needs C11 (_Static_assert); MSVC's C compiler defaults to C89 with extensions.
+          'msvs_settings': { 'VCCLCompilerTool': { 'LanguageStandard_C': 'stdc11' } },
+        } ],
+        [ 'OS=="mac"', {
+          'xcode_settings': {
+            'MACOSX_DEPLOYMENT_TARGET': '11.0',
+            'CLANG_CXX_LANGUAGE_STANDARD': 'c++17',
+            'GCC_C_LANGUAGE_STANDARD': 'gnu11',
+            'GCC_SYMBOLS_PRIVATE_EXTERN': 'YES',   # -fvisibility=hidden, as 'cflags' gives Linux
+          },
+        } ],
       ],
     },
   ],

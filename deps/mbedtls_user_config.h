@@ -8,7 +8,12 @@
 #undef MBEDTLS_SSL_PROTO_TLS1_3
 #undef MBEDTLS_SSL_TLS1_3_COMPATIBILITY_MODE
 
-/* Worker threads each own their hosts, but the PSA/RNG internals mbedTLS shares are guarded. */
+/* Every mbedTLS context the addon creates is used by one thread (the one that owns its host, or
+ * the one creating a certificate). mbedTLS's own process-wide state is not reached: PSA is never
+ * initialized (no TLS 1.3, no MBEDTLS_USE_PSA_CRYPTO), no certificate folder is read (readdir),
+ * and gmtime_r/gmtime_s need no lock. On POSIX mbedTLS's pthread mutexes still guard all of it
+ * at no cost. mbedTLS has no Windows threading of its own (MBEDTLS_THREADING_ALT would need a
+ * mutex implementation registered before any use), so Windows builds go without. */
 #if !defined(_WIN32)
 #define MBEDTLS_THREADING_C
 #define MBEDTLS_THREADING_PTHREAD

@@ -21,7 +21,14 @@ std::string EnetVersion() {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  enet_initialize();  // a no-op in our platform layer, kept for ENet's contract
+  // Once per environment (the main thread and each worker), balanced at its teardown: on Windows
+  // this is Winsock's start-up, which Winsock counts (Node's libuv holds one of its own); on
+  // POSIX it does nothing.
+  if (enet_initialize() != 0) {
+    Napi::Error::New(env, "cannot initialize the socket library (WSAStartup)").ThrowAsJavaScriptException();
+    return exports;
+  }
+  env.AddCleanupHook([] { enet_deinitialize(); });
   exports.Set("NativeConnection", godot_enet::Connection::Define(env));
   exports.Set("createCertificate", Napi::Function::New<godot_enet::CreateCertificate>(env, "createCertificate"));
   exports.Set("compressionCodec", godot_enet::DefineCompressionCodec(env));

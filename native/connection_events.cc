@@ -200,15 +200,15 @@ bool Connection::Deliver(napi_env env, std::vector<EventRecord>& records) {
       largeCount++;
     }
   }
-  napi_value undefined, small, large, count, callback, receiver, result;
+  napi_value undefined, smallPackets, largePackets, count, callback, receiver, result;
   if (napi_get_undefined(env, &undefined) != napi_ok) return false;
-  small = large = undefined;
+  smallPackets = largePackets = undefined;
   uint8_t* smallData = nullptr;
   // Created even for zero-length packets only: JavaScript slices every small packet out of it.
-  if (smallCount > 0 && napi_create_arraybuffer(env, smallBytes, reinterpret_cast<void**>(&smallData), &small) != napi_ok) {
+  if (smallCount > 0 && napi_create_arraybuffer(env, smallBytes, reinterpret_cast<void**>(&smallData), &smallPackets) != napi_ok) {
     return false;
   }
-  if (largeCount > 0 && napi_create_array_with_length(env, largeCount, &large) != napi_ok) return false;
+  if (largeCount > 0 && napi_create_array_with_length(env, largeCount, &largePackets) != napi_ok) return false;
 
   size_t offset = 0;
   uint32_t largeIndex = 0;
@@ -231,7 +231,7 @@ bool Connection::Deliver(napi_env env, std::vector<EventRecord>& records) {
     } else {
       out[EVENT_OFFSET] = -1;
       napi_value buffer = PacketBuffer(env, packet);  // owns the packet from here on
-      if (buffer == nullptr || napi_set_element(env, large, largeIndex++, buffer) != napi_ok) return false;
+      if (buffer == nullptr || napi_set_element(env, largePackets, largeIndex++, buffer) != napi_ok) return false;
     }
   }
 
@@ -240,7 +240,7 @@ bool Connection::Deliver(napi_env env, std::vector<EventRecord>& records) {
       napi_get_reference_value(env, self_, &receiver) != napi_ok || callback == nullptr) {
     return false;
   }
-  napi_value args[] = {count, small, large};
+  napi_value args[] = {count, smallPackets, largePackets};
   napi_status status = napi_make_callback(env, *asyncContext_, receiver, callback, 3, args, &result);
   if (status == napi_ok) return true;
   // A listener threw past the JavaScript layer's own catch (which reports handler errors itself):

@@ -25,7 +25,7 @@ bool Connection::ApplyLimits() {
   if (host_ == nullptr) return true;
   host_->maximumPacketSize = limits_.maxPacketSize;
   host_->maximumWaitingData = limits_.maxWaitingData;
-  host_->duplicatePeers = limits_.peersPerAddress == 0 ? ENET_PROTOCOL_MAXIMUM_PEER_ID : limits_.peersPerAddress;
+  host_->duplicatePeers = limits_.peersPerAddress == 0 ? uint32_t{ENET_PROTOCOL_MAXIMUM_PEER_ID} : limits_.peersPerAddress;
   platform_dtls_limit_handshakes(host_->socket, limits_.pendingHandshakes == 0 ? 16 : limits_.pendingHandshakes);
   return platform_limit_connect_rate(host_, limits_.connectsPerSecond) == 0;
 }

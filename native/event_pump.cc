@@ -8,12 +8,12 @@ EventPump::EventPump(napi_env env, Connection* owner) : env_(env), owner_(owner)
 
 EventPump::~EventPump() = default;
 
-EventPump* EventPump::Start(napi_env env, Connection* owner, int fd, bool ref) {
+EventPump* EventPump::Start(napi_env env, Connection* owner, uv_os_sock_t socket, bool ref) {
   uv_loop_t* loop = nullptr;
   if (napi_get_uv_event_loop(env, &loop) != napi_ok || loop == nullptr) return nullptr;
 
   EventPump* pump = new EventPump(env, owner);
-  if (uv_poll_init_socket(loop, &pump->poll_, fd) != 0) {
+  if (uv_poll_init_socket(loop, &pump->poll_, socket) != 0) {
     delete pump;
     return nullptr;
   }
@@ -36,7 +36,7 @@ void EventPump::Close() {
     napi_remove_async_cleanup_hook(cleanupHook_);
     cleanupHook_ = nullptr;
   }
-  // Closing the poll handle removes the fd from the loop at once, so the socket may be
+  // Closing the poll handle removes the socket from the loop at once, so the socket may be
   // closed right after this returns.
   uv_close(reinterpret_cast<uv_handle_t*>(&poll_), OnClosed);
   uv_close(reinterpret_cast<uv_handle_t*>(&timer_), OnClosed);

@@ -19,8 +19,9 @@ class Connection;
 
 class EventPump {
  public:
-  // Starts watching `fd` for `owner`. Returns nullptr if libuv refuses the socket.
-  static EventPump* Start(napi_env env, Connection* owner, int fd, bool ref);
+  // Starts watching the host's socket for `owner` (ENetSocket and uv_os_sock_t are both an
+  // int on POSIX and a SOCKET on Windows). Returns nullptr if libuv refuses the socket.
+  static EventPump* Start(napi_env env, Connection* owner, uv_os_sock_t socket, bool ref);
 
   // Stops every handle and detaches from the owner; frees itself once libuv has closed them.
   void Close();

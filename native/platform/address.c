@@ -9,45 +9,24 @@
 
 #include <stdio.h>
 #include <string.h>
-#ifdef _WIN32
-#include <iphlpapi.h>
-#else
-#include <netdb.h>
-#include <net/if.h>
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <pthread.h>
-#endif
 
 static int family = AF_INET6;
-#ifndef _WIN32
-static pthread_once_t family_once = PTHREAD_ONCE_INIT;
-#endif
+static OsOnce family_once = OS_ONCE_INIT;
 
 static void
 probe_family (void)
 {
-    ENetSocket probe = socket (AF_INET6, SOCK_DGRAM, 0);
+    ENetSocket probe = os_socket_open (AF_INET6);
     if (probe == ENET_SOCKET_NULL)
       family = AF_INET;
     else
-      enet_socket_destroy (probe);
+      os_socket_close (probe);
 }
 
 int
 address_family (void)
 {
-#ifdef _WIN32
-    static INIT_ONCE once = INIT_ONCE_STATIC_INIT;
-    BOOL pending;
-    if (InitOnceBeginInitialize (& once, 0, & pending, NULL) && pending)
-    {
-        probe_family ();
-        InitOnceComplete (& once, 0, NULL);
-    }
-#else
-    pthread_once (& family_once, probe_family);
-#endif
+    os_once (& family_once, probe_family);
     return family;
 }
 
@@ -209,12 +188,12 @@ platform_address_to_ip (ENetSocket socket, const ENetAddress * address, char * i
     {
         SocketState * state = socket_state_find (socket);
         const MappedAddress * entry = state == NULL ? NULL : address_map_find (& state -> addresses, address -> host);
-        char zone [IF_NAMESIZE];
+        char zone [64];   /* an interface name (at most IF_NAMESIZE) or a Windows index */
         size_t used;
         if (entry == NULL || inet_ntop (AF_INET6, & entry -> address, ip, (socklen_t) length) == NULL)
           return -1;
         used = strlen (ip);
-        if (entry -> scope != 0 && if_indextoname (entry -> scope, zone) != NULL &&
+        if (entry -> scope != 0 && os_zone_name (entry -> scope, zone, sizeof (zone)) == 0 &&
             (size_t) snprintf (ip + used, length - used, "%%%s", zone) >= length - used)
           return -1;
         return 0;

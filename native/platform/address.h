@@ -6,18 +6,7 @@
 #ifndef GODOT_ENET_ADDRESS_H
 #define GODOT_ENET_ADDRESS_H
 
-#include <enet/enet.h>
-#ifdef _WIN32
-#include <ws2tcpip.h>
-#else
-#include <sys/socket.h>
-#endif
-
-typedef struct
-{
-    struct sockaddr_storage storage;
-    socklen_t length;
-} SocketAddress;
+#include "platform/os.h"
 
 /* AF_INET6 when the OS supports IPv6 sockets, else AF_INET; decided once per process. */
 int address_family (void);
@@ -32,9 +21,6 @@ int address_to_socket (ENetSocket socket, const ENetAddress * address, SocketAdd
 /* The ENet address of a datagram's source; -1 to drop it: a source from the token range, or
  * an IPv6 source that the socket's full token map cannot take. */
 int address_from_socket (ENetSocket socket, const SocketAddress * source, ENetAddress * result);
-
-/* The printable IP (IPv4 dotted, even when v4-mapped) and the port of an OS address. */
-void address_format (const SocketAddress * address, char * ip, size_t length, enet_uint16 * port);
 
 /* The printable IP (IPv4 dotted, even when v4-mapped) and the port of an OS address. */
 void address_format (const SocketAddress * address, char * ip, size_t length, enet_uint16 * port);

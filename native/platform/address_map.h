@@ -11,13 +11,7 @@
 #ifndef GODOT_ENET_ADDRESS_MAP_H
 #define GODOT_ENET_ADDRESS_MAP_H
 
-#include <enet/enet.h>
-#include <stdint.h>
-#ifdef _WIN32
-#include <ws2tcpip.h>
-#else
-#include <netinet/in.h>
-#endif
+#include "platform/os.h"
 
 typedef struct
 {

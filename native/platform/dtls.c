@@ -8,6 +8,7 @@
 #include "platform/dtls.h"
 #include "platform/address.h"
 #include "platform/datagram.h"
+#include "platform/os.h"
 #include "platform/socket_state.h"
 
 #include <enet/time.h>
@@ -20,8 +21,6 @@
 #include <mbedtls/timing.h>
 #include <mbedtls/x509_crt.h>
 
-#include <errno.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,12 +91,14 @@ struct Dtls
     unsigned char plaintext [MBEDTLS_SSL_IN_CONTENT_LEN];
 };
 
-static atomic_int dtls_sockets;
+static OsCounter dtls_sockets;
 
 int
 dtls_in_use (void)
 {
-    return atomic_load_explicit (& dtls_sockets, memory_order_relaxed) != 0;
+    /* Unordered is enough: DTLS is set up by the thread that owns the socket, which sees its
+     * own increment. */
+    return os_counter_get (& dtls_sockets) != 0;
 }
 
 /* ---- sessions by remote ------------------------------------------------------------------- */
@@ -146,13 +147,12 @@ static int
 send_datagram (void * context, const unsigned char * data, size_t length)
 {
     Session * session = (Session *) context;
-    ssize_t sent;
+    ENetBuffer buffer;
+    buffer.data = (void *) data;
+    buffer.dataLength = length;
     session -> dtls -> sent = 1;
-    do
-      sent = sendto (session -> dtls -> state -> socket, data, length, 0,
-                     (const struct sockaddr *) & session -> remote.storage, session -> remote.length);
-    while (sent == -1 && errno == EINTR);
-    if (sent == -1 && (errno == EAGAIN || errno == EWOULDBLOCK))
+    if (os_socket_send (session -> dtls -> state -> socket, & buffer, 1, & session -> remote) == -1 &&
+        os_would_block (os_socket_error ()))
       return MBEDTLS_ERR_SSL_WANT_WRITE;
     return (int) length;  /* any other error loses the datagram, as UDP may */
 }
@@ -696,7 +696,7 @@ dtls_create (SocketState * state, const PlatformDtlsOptions * options, char * er
     }
     dtls -> last_sweep = enet_time_get ();
     dtls -> counted = 1;
-    atomic_fetch_add (& dtls_sockets, 1);
+    os_counter_add (& dtls_sockets, 1);
     return dtls;
 }
 
@@ -711,7 +711,7 @@ dtls_destroy (Dtls * dtls)
         free (dtls -> buckets);
     }
     if (dtls -> counted)
-      atomic_fetch_sub (& dtls_sockets, 1);
+      os_counter_add (& dtls_sockets, -1);
     if (dtls -> scratch != NULL)
       free_session (dtls -> scratch);
     mbedtls_pk_free (& dtls -> key);

@@ -12,7 +12,7 @@
 extern "C" {
 #endif
 
-/* The OS error (errno) of the last failed socket call on this thread, 0 if none. */
+/* The OS error (errno, or a Winsock error) of the last failed socket call on this thread, 0 if none. */
 int platform_last_error (void);
 
 /* Writes a readable form of platform_last_error() into buffer. */

@@ -1,8 +1,9 @@
 /*
- * Non-blocking UDP sockets for ENet, in place of unix.c's.
+ * Non-blocking UDP sockets for ENet, in place of unix.c's and win32.c's (the calls that differ
+ * between POSIX and Winsock are in os.h).
  *
  * Differences from unix.c, each on purpose:
- * - sockets are created non-blocking and close-on-exec;
+ * - sockets are created non-blocking and are not inherited by child processes;
  * - a send error that concerns one destination (unreachable, refused, no buffer space)
  *   drops that datagram instead of failing the whole host service, as Godot 4.4+ does;
  * - enet_socket_wait really waits (poll), unlike Godot's busy-wait stub;
@@ -14,18 +15,11 @@
 #include "platform/socket_state.h"
 #include "platform/dtls.h"
 #include "platform/datagram.h"
+#include "platform/os.h"
 
-#include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
-#include <string.h>
-#include <unistd.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <sys/uio.h>
 
-static _Thread_local int last_error;
+static OS_THREAD_LOCAL int last_error;
 
 int
 platform_last_error (void)
@@ -39,51 +33,44 @@ platform_describe_last_error (char * buffer, size_t length)
     if (last_error == 0)
       snprintf (buffer, length, "unknown error");
     else
-      snprintf (buffer, length, "%s", strerror (last_error));
+      os_describe_error (last_error, buffer, length);
 }
 
 static int
 fail (void)
 {
-    last_error = errno;
+    last_error = os_socket_error ();
     return -1;
 }
 
 ENetSocket
 enet_socket_create (ENetSocketType type)
 {
-    int fd;
+    ENetSocket socket;
     if (type != ENET_SOCKET_TYPE_DATAGRAM)
     {
-        last_error = EPROTONOSUPPORT;
+        last_error = OS_EPROTONOSUPPORT;
         return ENET_SOCKET_NULL;
     }
-#if defined(SOCK_NONBLOCK) && defined(SOCK_CLOEXEC)
-    fd = socket (address_family (), SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-#else
-    fd = socket (address_family (), SOCK_DGRAM, 0);
-    if (fd >= 0)
-    {
-        fcntl (fd, F_SETFD, FD_CLOEXEC);
-        fcntl (fd, F_SETFL, O_NONBLOCK | fcntl (fd, F_GETFL));
-    }
-#endif
-    if (fd < 0)
+    socket = os_socket_open (address_family ());
+    if (socket == ENET_SOCKET_NULL)
     {
         fail ();
         return ENET_SOCKET_NULL;
     }
     if (address_family () == AF_INET6)
     {
+        /* One socket for both families. Set, not assumed: Windows defaults to IPv6 only, and
+         * Linux to what a sysctl says. */
         int off = 0;
-        if (setsockopt (fd, IPPROTO_IPV6, IPV6_V6ONLY, & off, sizeof (off)) != 0)
+        if (setsockopt (socket, IPPROTO_IPV6, IPV6_V6ONLY, (const char *) & off, sizeof (off)) != 0)
         {
             fail ();
-            close (fd);
+            os_socket_close (socket);
             return ENET_SOCKET_NULL;
         }
     }
-    return fd;
+    return socket;
 }
 
 int
@@ -94,7 +81,7 @@ enet_socket_bind (ENetSocket socket, const ENetAddress * address)
       address_for_bind ("*", address == NULL ? 0 : address -> port, & local);
     else if (address_to_socket (socket, address, & local) != 0)
     {
-        last_error = EINVAL;
+        last_error = OS_EINVAL;
         return -1;
     }
     return bind (socket, (struct sockaddr *) & local.storage, local.length) == 0 ? 0 : fail ();
@@ -106,7 +93,7 @@ platform_bind (ENetSocket socket, const char * ip, enet_uint16 port)
     SocketAddress local;
     if (address_for_bind (ip, port, & local) != 0)
     {
-        last_error = EINVAL;
+        last_error = OS_EINVAL;
         return -1;
     }
     return bind (socket, (struct sockaddr *) & local.storage, local.length) == 0 ? 0 : fail ();
@@ -146,7 +133,7 @@ enet_socket_connect (ENetSocket socket, const ENetAddress * address)
     SocketAddress remote;
     if (address_to_socket (socket, address, & remote) != 0)
     {
-        last_error = EINVAL;
+        last_error = OS_EINVAL;
         return -1;
     }
     return connect (socket, (struct sockaddr *) & remote.storage, remote.length) == 0 ? 0 : fail ();
@@ -164,7 +151,7 @@ enet_socket_destroy (ENetSocket socket)
     if (socket == ENET_SOCKET_NULL)
       return;
     socket_state_forget (socket);
-    close (socket);
+    os_socket_close (socket);
 }
 
 int
@@ -174,25 +161,25 @@ enet_socket_set_option (ENetSocket socket, ENetSocketOption option, int value)
     switch (option)
     {
     case ENET_SOCKOPT_NONBLOCK:
-        result = fcntl (socket, F_SETFL, (value ? O_NONBLOCK : 0) | (fcntl (socket, F_GETFL) & ~O_NONBLOCK));
+        result = os_socket_set_nonblocking (socket, value);
         break;
     case ENET_SOCKOPT_BROADCAST:
-        result = setsockopt (socket, SOL_SOCKET, SO_BROADCAST, & value, sizeof (int));
+        result = setsockopt (socket, SOL_SOCKET, SO_BROADCAST, (const char *) & value, sizeof (int));
         break;
     case ENET_SOCKOPT_REUSEADDR:
-        result = setsockopt (socket, SOL_SOCKET, SO_REUSEADDR, & value, sizeof (int));
+        result = setsockopt (socket, SOL_SOCKET, SO_REUSEADDR, (const char *) & value, sizeof (int));
         break;
     case ENET_SOCKOPT_RCVBUF:
-        result = setsockopt (socket, SOL_SOCKET, SO_RCVBUF, & value, sizeof (int));
+        result = setsockopt (socket, SOL_SOCKET, SO_RCVBUF, (const char *) & value, sizeof (int));
         break;
     case ENET_SOCKOPT_SNDBUF:
-        result = setsockopt (socket, SOL_SOCKET, SO_SNDBUF, & value, sizeof (int));
+        result = setsockopt (socket, SOL_SOCKET, SO_SNDBUF, (const char *) & value, sizeof (int));
         break;
     case ENET_SOCKOPT_TTL:
         /* IP_TTL covers IPv4 traffic, v4-mapped included; the hop limit covers IPv6. */
-        result = setsockopt (socket, IPPROTO_IP, IP_TTL, & value, sizeof (int));
+        result = setsockopt (socket, IPPROTO_IP, IP_TTL, (const char *) & value, sizeof (int));
         if (result == 0 && address_family () == AF_INET6)
-          result = setsockopt (socket, IPPROTO_IPV6, IPV6_UNICAST_HOPS, & value, sizeof (int));
+          result = setsockopt (socket, IPPROTO_IPV6, IPV6_UNICAST_HOPS, (const char *) & value, sizeof (int));
         break;
     case ENET_SOCKOPT_NODELAY:
         /* A TCP option in unix.c; meaningless for UDP. */
@@ -212,10 +199,10 @@ enet_socket_get_option (ENetSocket socket, ENetSocketOption option, int * value)
     switch (option)
     {
     case ENET_SOCKOPT_ERROR:
-        result = getsockopt (socket, SOL_SOCKET, SO_ERROR, value, & length);
+        result = getsockopt (socket, SOL_SOCKET, SO_ERROR, (char *) value, & length);
         break;
     case ENET_SOCKOPT_TTL:
-        result = getsockopt (socket, IPPROTO_IP, IP_TTL, value, & length);
+        result = getsockopt (socket, IPPROTO_IP, IP_TTL, (char *) value, & length);
         break;
     default:
         return -1;
@@ -223,19 +210,24 @@ enet_socket_get_option (ENetSocket socket, ENetSocketOption option, int * value)
     return result == -1 ? fail () : 0;
 }
 
-/* Errors that mean "this socket is unusable", as opposed to "this datagram was not sent". */
+/* After a send or receive failed: 0 when only that datagram is affected (it is lost, or must
+ * wait for room), -1 when the socket itself failed. */
 static int
-is_socket_failure (int error)
+datagram_failure (void)
 {
-    return error == EBADF || error == ENOTSOCK || error == EFAULT;
+    int error = os_socket_error ();
+    if (os_would_block (error))
+      return 0;
+    last_error = error;
+    /* Dropped: ENet resends reliable data and times the peer out if this goes on. */
+    return os_is_socket_failure (error) ? -1 : 0;
 }
 
 int
 enet_socket_send (ENetSocket socket, const ENetAddress * address, const ENetBuffer * buffers, size_t bufferCount)
 {
-    struct msghdr message;
     SocketAddress remote;
-    ssize_t sent;
+    int sent;
 
     if (dtls_in_use ())
     {
@@ -243,58 +235,17 @@ enet_socket_send (ENetSocket socket, const ENetAddress * address, const ENetBuff
         if (state != NULL && state -> dtls != NULL)
           return dtls_send (state -> dtls, address, buffers, bufferCount);
     }
-    memset (& message, 0, sizeof (message));
-    if (address != NULL)
-    {
-        if (address_to_socket (socket, address, & remote) != 0)
-          return 0; /* a token whose address was released: nobody is there */
-        message.msg_name = & remote.storage;
-        message.msg_namelen = remote.length;
-    }
-    /* ENetBuffer has iovec's layout on POSIX (unix.h documents this). */
-    message.msg_iov = (struct iovec *) buffers;
-    message.msg_iovlen = bufferCount;
-
-    do
-      sent = sendmsg (socket, & message, 0);
-    while (sent == -1 && errno == EINTR);
-
-    if (sent >= 0)
-      return (int) sent;
-    if (errno == EWOULDBLOCK || errno == EAGAIN)
-      return 0;
-    last_error = errno;
-    /* Dropped: ENet resends reliable data and times the peer out if this goes on. */
-    return is_socket_failure (errno) ? -1 : 0;
+    if (address != NULL && address_to_socket (socket, address, & remote) != 0)
+      return 0; /* a token whose address was released: nobody is there */
+    sent = os_socket_send (socket, buffers, bufferCount, address == NULL ? NULL : & remote);
+    return sent >= 0 ? sent : datagram_failure ();
 }
 
 int
 datagram_read (ENetSocket socket, ENetBuffer * buffers, size_t bufferCount, SocketAddress * source)
 {
-    struct msghdr message;
-    ssize_t received;
-
-    memset (& message, 0, sizeof (message));
-    message.msg_name = & source -> storage;
-    message.msg_namelen = sizeof (source -> storage);
-    message.msg_iov = (struct iovec *) buffers;
-    message.msg_iovlen = bufferCount;
-
-    do
-      received = recvmsg (socket, & message, 0);
-    while (received == -1 && errno == EINTR);
-
-    if (received == -1)
-    {
-        if (errno == EWOULDBLOCK || errno == EAGAIN)
-          return 0;
-        last_error = errno;
-        return is_socket_failure (errno) ? -1 : 0;
-    }
-    if (message.msg_flags & MSG_TRUNC)
-      return -2;
-    source -> length = message.msg_namelen;
-    return (int) received;
+    int received = os_socket_receive (socket, buffers, bufferCount, source);
+    return received == -1 ? datagram_failure () : received;
 }
 
 int
@@ -326,7 +277,7 @@ enet_socketset_select (ENetSocket maxSocket, ENetSocketSet * readSet, ENetSocket
     struct timeval timeVal;
     timeVal.tv_sec = timeout / 1000;
     timeVal.tv_usec = (timeout % 1000) * 1000;
-    return select (maxSocket + 1, readSet, writeSet, NULL, & timeVal);
+    return select ((int) maxSocket + 1, readSet, writeSet, NULL, & timeVal);  /* Winsock ignores the count */
 }
 
 int
@@ -343,10 +294,10 @@ enet_socket_wait (ENetSocket socket, enet_uint32 * condition, enet_uint32 timeou
     if (* condition & ENET_SOCKET_WAIT_RECEIVE)
       pollSocket.events |= POLLIN;
 
-    result = poll (& pollSocket, 1, (int) timeout);
+    result = os_poll (& pollSocket, 1, timeout);
     if (result < 0)
     {
-        if (errno == EINTR && (* condition & ENET_SOCKET_WAIT_INTERRUPT))
+        if (os_socket_error () == OS_EINTR && (* condition & ENET_SOCKET_WAIT_INTERRUPT))
         {
             * condition = ENET_SOCKET_WAIT_INTERRUPT;
             return 0;

@@ -6,29 +6,21 @@
 #include "platform/platform.h"
 #include "platform/socket_state.h"
 #include "platform/dtls.h"
+#include "platform/os.h"
 
 #include <stdlib.h>
 
-#ifdef _WIN32
-#include <windows.h>
-static SRWLOCK registry_lock = SRWLOCK_INIT;
-#define LOCK() AcquireSRWLockExclusive (& registry_lock)
-#define UNLOCK() ReleaseSRWLockExclusive (& registry_lock)
-#else
-#include <pthread.h>
-static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
-#define LOCK() pthread_mutex_lock (& registry_lock)
-#define UNLOCK() pthread_mutex_unlock (& registry_lock)
-#endif
+#define BUCKET_BITS 6
+#define BUCKETS (1 << BUCKET_BITS)
 
-#define BUCKETS 64
-
+static OsLock registry_lock = OS_LOCK_INIT;
 static SocketState * buckets [BUCKETS];
 
 static SocketState **
 bucket_of (ENetSocket socket)
 {
-    return & buckets [(size_t) socket % BUCKETS];
+    /* Multiplicative hashing, not a modulo: Windows socket handles are multiples of 4. */
+    return & buckets [((uint32_t) socket * 2654435761u) >> (32 - BUCKET_BITS)];
 }
 
 int
@@ -43,11 +35,11 @@ platform_socket_attach (ENetSocket socket, const ENetHost * host)
     /* Room for every peer slot twice over: released entries are reclaimed in bulk. */
     address_map_init (& state -> addresses, host -> peerCount * 2 + 64,
                       ((uint64_t) enet_host_random_seed () << 32) ^ enet_host_random_seed ());
-    LOCK ();
+    os_lock (& registry_lock);
     bucket = bucket_of (socket);
     state -> next = * bucket;
     * bucket = state;
-    UNLOCK ();
+    os_unlock (& registry_lock);
     return 0;
 }
 
@@ -55,10 +47,10 @@ SocketState *
 socket_state_find (ENetSocket socket)
 {
     SocketState * state;
-    LOCK ();
+    os_lock (& registry_lock);
     for (state = * bucket_of (socket); state != NULL && state -> socket != socket; state = state -> next)
       ;
-    UNLOCK ();
+    os_unlock (& registry_lock);
     return state;
 }
 
@@ -66,7 +58,7 @@ void
 socket_state_forget (ENetSocket socket)
 {
     SocketState ** link, * state = NULL;
-    LOCK ();
+    os_lock (& registry_lock);
     for (link = bucket_of (socket); * link != NULL; link = & (* link) -> next)
       if ((* link) -> socket == socket)
       {
@@ -74,7 +66,7 @@ socket_state_forget (ENetSocket socket)
           * link = state -> next;
           break;
       }
-    UNLOCK ();
+    os_unlock (& registry_lock);
     if (state == NULL)
       return;
     if (state -> dtls != NULL)
