@@ -103,20 +103,20 @@ interface Addon {
 
 /**
  * Loads the addon: build/Release when it was built from source, else the prebuilt binary in
- * prebuilds/ that matches this platform. When neither exists, say how to get one: npm 11 skips
+ * prebuilds/ that matches this platform. When there is none, or it does not load here (the
+ * linux-x64 one needs glibc 2.34 or later), say how to build one: npm 11 may skip
  * dependencies' install scripts unless approved, so the source build may never have run.
  */
 function loadAddon(): Addon {
-  const root = path.join(__dirname, '..');
   try {
-    return nodeGypBuild(root);
+    return nodeGypBuild(path.join(__dirname, '..'));
   } catch (err) {
-    if (!/No native build was found/.test(String(err))) throw err;
-    throw new Error(`godot-enet has no prebuilt binary for ${process.platform}-${process.arch} and was not built ` +
-      'from source. Building needs python3, make, a C/C++ compiler and tar with xz and bzip2 (Debian: apt-get ' +
-      'install build-essential python3 xz-utils bzip2), then, in your project: `npm install-scripts approve ' +
-      'godot-enet` (npm 11+) and `npm rebuild godot-enet`. The pinned C sources come from Debian\'s archive ' +
-      'through apt, or from GODOT_ENET_DEPS_DIR (see the README).\n' + String((err as Error).message), { cause: err });
+    throw new Error(`godot-enet could not load its native addon on ${process.platform}-${process.arch}: ` +
+      `${(err as Error).message.split('\n')[0]}\nWithout a prebuilt binary that fits this system (the linux-x64 one ` +
+      'needs glibc 2.34 or later), build it from source: that needs python3, make, a C/C++ compiler and tar with ' +
+      'xz and bzip2 (Debian: apt-get install build-essential python3 xz-utils bzip2); then, in your project, ' +
+      '`npm install-scripts approve godot-enet` (npm 11+) and `npm rebuild godot-enet`. The pinned C sources come ' +
+      "from Debian's archive through apt, or from GODOT_ENET_DEPS_DIR (see the README).", { cause: err });
   }
 }
 

@@ -12,7 +12,7 @@
 
 /* Reads one waiting datagram into `buffers` and its source into `source`. Returns its length;
  * 0 when nothing is waiting (or on an error that concerns one datagram); -1 when the socket
- * itself failed (platform_last_error() tells why); -2 when it did not fit (it is discarded). */
+ * itself failed (platform_describe_last_error() tells why); -2 when it did not fit (it is discarded). */
 int datagram_read (ENetSocket socket, ENetBuffer * buffers, size_t bufferCount, SocketAddress * source);
 
 #endif

@@ -248,7 +248,9 @@ describe_failure (const Session * session, int code, char * reason, size_t lengt
         for (char * c = info; * c != '\0'; ++ c)
           if (* c == '\n')
             * c = c [1] == '\0' ? '\0' : ';';
-        snprintf (reason, length, "%s: %s", text, info);
+        /* A reason longer than `length` is cut: its start, mbedTLS's text, is what matters. */
+        if (snprintf (reason, length, "%s: %s", text, info) >= (int) length)
+          reason [length - 1] = '\0';
     }
     else
       snprintf (reason, length, "%s", text);

@@ -12,10 +12,8 @@
 extern "C" {
 #endif
 
-/* The OS error (errno, or a Winsock error) of the last failed socket call on this thread, 0 if none. */
-int platform_last_error (void);
-
-/* Writes a readable form of platform_last_error() into buffer. */
+/* Writes a readable form of the OS error (errno, or a Winsock error) of the last failed socket
+ * call on this thread into buffer. */
 void platform_describe_last_error (char * buffer, size_t length);
 
 /* Registers a host's socket with the platform layer; call right after enet_host_create().

@@ -21,12 +21,6 @@
 
 static OS_THREAD_LOCAL int last_error;
 
-int
-platform_last_error (void)
-{
-    return last_error;
-}
-
 void
 platform_describe_last_error (char * buffer, size_t length)
 {

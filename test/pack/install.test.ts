@@ -101,6 +101,16 @@ describe('npm pack', () => {
     }
   });
 
+  it('needs no newer glibc than the README promises for the linux-x64 prebuild', async () => {
+    const binary = join(work, 'stage', 'prebuilds', 'linux-x64', 'godot-enet.glibc.node');
+    const symbols = (await ok(run('objdump', ['-T', binary], { timeout: 30_000 }), 'objdump')).stdout;
+    const newest = [...symbols.matchAll(/\(GLIBC_(\d+)\.(\d+)/g)]
+      .map((match) => [Number(match[1]), Number(match[2])])
+      .reduce((a, b) => (b[0] > a[0] || (b[0] === a[0] && b[1] > a[1]) ? b : a));
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    expect(readme).toContain(`glibc ${newest.join('.')} or later`);
+  });
+
   it('leaves out tests, benchmarks, fuzzing, scripts, fetched sources and build output', async () => {
     const unwanted = files.filter((file) =>
       /^(test|bench|fuzz|scripts|examples|build|node_modules|deps\/(src|cache))\//.test(file) || file.startsWith('.'));
@@ -179,7 +189,7 @@ describe('installed where nothing can be compiled or fetched', () => {
   it('tells users at load time how to get a binary when there is none', async () => {
     const result = await run(process.execPath, ['consumer.cjs'], { cwd: app, env: bareEnv({ LIBC: 'musl' }), timeout: 30_000 });
     expect(result.status).not.toBe(0);
-    expect(result.stderr).toMatch(/no prebuilt binary for linux-x64 and was not built from source/);
+    expect(result.stderr).toMatch(/could not load its native addon on linux-x64: No native build was found/);
     expect(result.stderr).toMatch(/npm rebuild godot-enet/);
   });
 });
