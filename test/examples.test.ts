@@ -1,9 +1,8 @@
 // The examples/ scripts as users run them: real child processes on 127.0.0.1, asserted on what
 // they print and how they exit, so that they cannot rot. (examples/mesh/run.js's full run is in
 // mesh.test.ts.)
-import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -246,26 +245,28 @@ describe('examples/mesh', () => {
   it('run.js stopped with SIGTERM takes its peer processes down with it', async () => {
     const mesh = run('examples/mesh/run.js', ['--peers', '3']);
     await mesh.line(/starting 3 peers$/, 10_000);
-    const children = (): number[] => {
-      try {
-        return execFileSync('ps', ['-o', 'pid=', '--ppid', String(mesh.child.pid)], { encoding: 'utf8' })
-          .split('\n').filter(Boolean).map(Number);
-      } catch {
-        return []; // ps exits 1 when it lists nothing
-      }
-    };
+    // From /proc, not ps: no extra process (one that memcheck.sh would run under ASan).
+    const children = (): number[] => readdirSync('/proc').filter((name) => /^\d+$/.test(name))
+      .filter((pid) => processStat(Number(pid))?.ppid === mesh.child.pid).map(Number);
     await until(() => children().length === 3, 5000, 'three peer processes');
     const peers = children();
     mesh.child.kill('SIGTERM');
     expect((await mesh.exited).code).toBe(1);
     // Running, not a zombie waiting for whoever adopted it to reap it.
-    const alive = (pid: number): boolean => {
-      try {
-        return !/^\d+ \(.*\) [ZX]/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-      } catch {
-        return false;
-      }
-    };
+    const alive = (pid: number): boolean => !/^[ZX]$/.test(processStat(pid)?.state ?? 'X');
     await until(() => !peers.some(alive), 5000, 'the peers to exit');
   });
 });
+
+/** A process's state letter and parent from /proc/<pid>/stat; null once it is gone. */
+function processStat(pid: number): { state: string; ppid: number } | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  // "pid (comm) state ppid …", where comm may hold spaces and parentheses.
+  const [state, ppid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { state, ppid: Number(ppid) };
+}
