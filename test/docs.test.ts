@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { Script } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freeUdpPort } from './helpers';
+import { withoutSanitizer } from './sanitized';
 
 const root = resolve(__dirname, '..');
 const typedoc = join(root, 'node_modules/typedoc/bin/typedoc');
@@ -29,8 +30,8 @@ function runTypedoc(out: string): Promise<Run> {
     // Colour codes off, so the output is plain text to search.
     const child = execFile(process.execPath, [typedoc, '--out', out], {
       cwd: root,
-      timeout: 50_000,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      timeout: 100_000,
+      env: { ...withoutSanitizer(), NO_COLOR: '1', FORCE_COLOR: '0' },
       maxBuffer: 16 * 1024 * 1024,
     }, (error, stdout, stderr) => {
       done({
@@ -56,7 +57,7 @@ describe('the API reference (TypeDoc)', () => {
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'godot-enet-docs-'));
     run = await runTypedoc(out);
-  }, 60_000);
+  }, 120_000);
 
   afterAll(() => {
     if (out) rmSync(out, { recursive: true, force: true });
