@@ -74,8 +74,7 @@ export const Crypto = {
       throw new ENetError(ErrorCode.ERR_INVALID_PARAMETER, 'a certificate needs a CryptoKey and a subject name');
     }
     const issuerName = issuer ? distinguishedName(issuer.certificate.subject) : subjectName;
-    const serial = randomBytes(16);
-    serial[0] &= 0x7f;  // a positive serial number
+    const serial = certificateSerial(randomBytes(16));
     const result = addon.createCertificate(key.toPem(), subjectName, (issuer?.key ?? key).toPem(), issuerName,
       validityTime('notBefore', request.notBefore ?? '20140101000000'),
       validityTime('notAfter', request.notAfter ?? '20340101000000'), request.isCa ?? false, serial);
@@ -83,6 +82,18 @@ export const Crypto = {
     return X509Certificate.fromPem(result.pem!);
   },
 };
+
+/**
+ * A certificate serial number from random bytes, positive and minimally encoded as a DER
+ * INTEGER: mbedTLS writes the bytes as they are, so a leading 0x00 (non-minimal: OpenSSL, and
+ * Node, refuse the certificate) or a leading bit of 1 (negative) must not happen.
+ * @internal
+ */
+export function certificateSerial(random: Buffer): Buffer {
+  const serial = Buffer.from(random);
+  serial[0] = 1 + (serial[0] % 0x7f);
+  return serial;
+}
 
 /** Node prints a subject as lines of `KEY=value`; mbedTLS takes `KEY=value,KEY=value`. */
 function distinguishedName(subject: string): string {

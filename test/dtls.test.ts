@@ -6,6 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   Crypto, CryptoKey, DtlsError, ENetConnection, ENetPacketPeer, EventType, TLSOptions, X509Certificate,
 } from '../lib/index';
+import { certificateSerial } from '../lib/Crypto';
+import { addon } from '../lib/native';
 import { Recorder, expectENetError, host, pattern, pumpFor, pumpUntil } from './helpers';
 import { sanitized } from './sanitized';
 
@@ -182,6 +184,23 @@ describe('DTLS: handshakes and verification', () => {
     expectENetError(() => client.dtlsClientSetup('localhost'), 'ERR_ALREADY_IN_USE');
     expectENetError(() => CryptoKey.fromPem('not a key'), 'ERR_PARSE_ERROR');
     expectENetError(() => X509Certificate.fromPem('-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'), 'ERR_PARSE_ERROR');
+  });
+});
+
+describe('certificates', () => {
+  it('serial numbers are positive and minimally encoded, so every generated certificate parses', () => {
+    // mbedTLS writes the serial's bytes as given: a random one starting 00 0x (1 in 512) used
+    // to make a certificate that Node and OpenSSL refuse ("illegal padding").
+    for (let first = 0; first < 256; first++) {
+      const serial = certificateSerial(Buffer.from([first, 0x05, 0x80]));
+      expect(serial[0]).toBeGreaterThanOrEqual(0x01);
+      expect(serial[0]).toBeLessThanOrEqual(0x7f);
+      expect(serial.subarray(1)).toEqual(Buffer.from([0x05, 0x80]));
+    }
+    const worst = certificateSerial(Buffer.from([0x00, 0x05, ...Array(14).fill(0)]));
+    const made = addon.createCertificate(serverKey.toPem(), 'CN=serial.test', serverKey.toPem(), 'CN=serial.test',
+      '20240101000000', '20340101000000', false, worst);
+    expect(X509Certificate.fromPem(made.pem!).certificates[0].serialNumber.toLowerCase()).toBe(worst.toString('hex'));
   });
 });
 
