@@ -19,7 +19,16 @@ async function main() {
   console.log(`signaling server on ${url}; starting ${count} peers`);
 
   const reports = [];
-  const peers = Array.from({ length: count }, () => {
+  // Stopped early (Ctrl+C, SIGTERM): take the peers started so far down too, leaving no process
+  // behind. Set before the first peer starts, so no signal can come between.
+  const peers = [];
+  for (const signal of ['SIGINT', 'SIGTERM']) {
+    process.once(signal, () => {
+      for (const child of peers) child.kill('SIGTERM');
+      process.exit(1);
+    });
+  }
+  for (let i = 0; i < count; i++) {
     const child = spawn(process.execPath, [join(__dirname, 'peer.js'), url, String(count)], { stdio: ['ignore', 'pipe', 'inherit'] });
     child.stdout.setEncoding('utf8').on('data', (text) => {
       for (const line of text.split('\n').filter(Boolean)) {
@@ -28,14 +37,7 @@ async function main() {
         console.log(`peer ${report.id} heard: ${Object.values(report.heard).join('; ')}`);
       }
     });
-    return child;
-  });
-  // Stopped early (Ctrl+C, SIGTERM): take the peers down too, leaving no process behind.
-  for (const signal of ['SIGINT', 'SIGTERM']) {
-    process.once(signal, () => {
-      for (const child of peers) child.kill('SIGTERM');
-      process.exit(1);
-    });
+    peers.push(child);
   }
 
   const deadline = Date.now() + TIMEOUT_MS;
