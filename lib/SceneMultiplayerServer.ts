@@ -240,7 +240,8 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
    * Godot has no kick message, so agree on codes with your clients). The DISCONNECT leaves once
    * the client has acknowledged what was sent to it before, so a reason sent with `sendBytes`
    * just before arrives (ENet's immediate disconnect would drop it); a client that does not
-   * acknowledge within 2 s is disconnected anyway. What the client sends meanwhile is ignored.
+   * acknowledge within 2 s is disconnected anyway. Meanwhile what the client sends is ignored
+   * and broadcasts and relays skip it.
    * 'peerDisconnected' follows once the client acknowledges the DISCONNECT. Returns OK (also
    * when the client is already being kicked), or ERR_INVALID_PARAMETER for an unknown client.
    */
@@ -441,7 +442,10 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
   /** Sends `frame` to every joined client except up to two IDs. */
   #sendToJoined(frame: Buffer, mode: TransferMode, channel: number, exceptA = 0, exceptB = 0): void {
     for (const [id, record] of this.#peers) {
-      if (record.joined && id !== exceptA && id !== exceptB) this.#send(id, frame, mode, channel);
+      // A kicked client gets nothing more: its DISCONNECT waits for what it was already sent.
+      if (record.joined && record.kickTimer === undefined && id !== exceptA && id !== exceptB) {
+        this.#send(id, frame, mode, channel);
+      }
     }
   }
 

@@ -276,7 +276,9 @@ describe('SceneMultiplayerServer: control', () => {
     expect(server.kick(kicked.id, 7)).toBe(ErrorCode.OK);
     expect(server.kick(kicked.id, 7)).toBe(ErrorCode.OK);
     kicked.send(rawFrame(Buffer.from('ignored')));
+    server.sendBytes(Buffer.from('to everyone'));
     await kicked.waitFor(() => kicked.disconnectData !== null, 'the kick');
+    expect(kicked.rawPayloads()).not.toContain('to everyone');
     expect(kicked.disconnectData).toBe(7);
     expect(kicked.rawPayloads()).toContain('kicked: cheating');
     expect(server.heard.bytes).toEqual([]);
