@@ -5,12 +5,13 @@
 //   comment fails here.
 // - The guide (docs/guide.md): its JavaScript snippets compile, and the server, client and mesh
 //   ones run as printed.
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Script } from 'node:vm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runScript, ScriptRun } from './fixtures/processes';
 import { freeUdpPort } from './helpers';
 import { withoutSanitizer } from './sanitized';
 
@@ -116,20 +117,17 @@ function snippet(section: string, index = 0): string {
   return code!;
 }
 
-
 /** Runs `code` with `node -e` in the repository (so require('godot-enet') is this package). */
-function runNode(code: string, timeoutMs = 20_000): { child: ChildProcess; exit: Promise<{ code: number | null; out: string }> } {
-  const child = spawn(process.execPath, ['-e', code], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => { out += chunk; });
-  child.stderr!.on('data', (chunk: Buffer) => { out += chunk; });
-  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-  const exit = new Promise<{ code: number | null; out: string }>((done) => child.on('exit', (exitCode) => {
-    clearTimeout(timer);
-    done({ code: exitCode, out });
-  }));
-  return { child, exit };
+function runNode(code: string): ScriptRun {
+  const run = runScript('-e', [code], { cwd: root });
+  running.push(run);
+  return run;
 }
+
+const running: ScriptRun[] = [];
+afterEach(() => {
+  for (const run of running.splice(0)) run.kill();
+});
 
 describe('the guide (docs/guide.md)', () => {
   it('has JavaScript snippets that compile', () => {
@@ -145,20 +143,19 @@ describe('the guide (docs/guide.md)', () => {
     const server = runNode(snippet('A server').replaceAll('7777', port));
     try {
       await new Promise((done) => setTimeout(done, 500));  // the server binds its port
-      const client = await runNode(snippet('A client').replaceAll('7777', port)).exit;
-      expect(client.out).toBe('channel 0: hello\ndisconnected, data 0\n');
-      expect(client.code).toBe(0);
+      const client = runNode(snippet('A client').replaceAll('7777', port));
+      expect(await client.exited).toEqual({ code: 0, signal: null });
+      expect(client.stdout() + client.stderr()).toBe('channel 0: hello\ndisconnected, data 0\n');
     } finally {
       server.child.kill('SIGTERM');
     }
-    const stopped = await server.exit;
-    expect(stopped.out).toMatch(/^connect 127\.0\.0\.1 \d+\n$/);
-    expect(stopped.code).toBe(0);
+    expect(await server.exited).toEqual({ code: 0, signal: null });
+    expect(server.stdout() + server.stderr()).toMatch(/^connect 127\.0\.0\.1 \d+\n$/);
   });
 
   it('runs the hand-made mesh snippet as printed', async () => {
-    const mesh = await runNode(snippet('Mesh', 1)).exit;
-    expect(mesh.out).toBe("b got 'hi' from 2\n");
-    expect(mesh.code).toBe(0);
+    const mesh = runNode(snippet('Mesh', 1));
+    expect(await mesh.exited).toEqual({ code: 0, signal: null });
+    expect(mesh.stdout() + mesh.stderr()).toBe("b got 'hi' from 2\n");
   });
 });
