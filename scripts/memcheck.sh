@@ -56,6 +56,10 @@ cp -a "$root/node_modules" "$work/"
 rm -rf "$work/node_modules/.vite" "$work/node_modules/.vitest"
 mkdir -p "$work/.memcheck/logs"
 
+# The Godot suites (test/godot/) find the engine beside the checkout, which the copy is not.
+beside_godot="$root/../shared/godot/godot-4.6.3-headless"
+if [ -z "${GODOT_BIN:-}" ] && [ -x "$beside_godot" ]; then export GODOT_BIN=$(realpath "$beside_godot"); fi
+
 cd "$work"
 nodedir=${npm_config_nodedir:-$(npm config get nodedir 2>/dev/null || true)}
 gyp_args=(rebuild --jobs max)
