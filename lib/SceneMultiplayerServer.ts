@@ -4,6 +4,13 @@ import { CompressionMode, ENetConnection, HostStatistic } from './ENetConnection
 import { ConnectionStatus, ENetMultiplayerPeer, TransferMode } from './ENetMultiplayerPeer';
 import { PeerStatistic } from './ENetPacketPeer';
 import { ENetError, ErrorCode } from './errors';
+import { RpcInterface } from './rpc/RpcInterface';
+import { RpcMethods } from './rpc/RpcNode';
+import { COMMAND_CONFIRM_PATH } from './rpc/wire';
+import {
+  AUTH_COMPLETE, COMMAND_MASK, COMMAND_RAW, COMMAND_SYS, rawFrame, SERVER_ID, SYS_ADD_PEER, SYS_AUTH, SYS_COMMAND_SIZE,
+  SYS_DEL_PEER, SYS_RELAY, sysFrame,
+} from './sceneFrames';
 
 /**
  * What an auth hook answers for one `07 00 <data>` message: true accepts (the server completes
@@ -57,8 +64,16 @@ export interface SceneMultiplayerServerEvents {
   peerDisconnected: [id: number];
   /** Raw bytes a client sent with `multiplayer.send_bytes()` (to the server, or to all with relay). */
   peerPacket: [id: number, bytes: Buffer, mode: TransferMode, channel: number];
-  /** A SceneMultiplayer packet the server does not interpret (RPC, spawn, sync…), whole. */
+  /** A SceneMultiplayer packet the server does not interpret (spawn, despawn, sync), whole. */
   unhandledPacket: [id: number, packet: Buffer, mode: TransferMode, channel: number];
+  /** An RPC ran here (after its method's `call`): from a client, or ours with `call_local` (sender 1). */
+  rpc: [sender: number, path: string, method: string, args: unknown[]];
+  /**
+   * A client's RPC or path-cache frame was refused as Godot refuses it (unknown node or method,
+   * not allowed by the method's mode, wrong arguments, malformed): dropped, the client kept.
+   * Godot prints these as errors; `reason` reads like Godot's message.
+   */
+  rpcRefused: [id: number, reason: string];
   /** The server stopped (after `close()`, or when its socket failed). */
   close: [];
 }
@@ -108,18 +123,6 @@ export interface ServerStats {
   bytesReceived: number;
 }
 
-/** SceneMultiplayer framing (spec §3.7): one command byte, its low 3 bits the command. */
-const COMMAND_MASK = 0x07;
-const COMMAND_RAW = 3;
-const COMMAND_SYS = 7;
-const SYS_AUTH = 0;
-const SYS_ADD_PEER = 1;
-const SYS_DEL_PEER = 2;
-const SYS_RELAY = 3;
-/** `07 <sys> <int32 LE>` */
-const SYS_COMMAND_SIZE = 6;
-const SERVER_ID = 1;
-const AUTH_COMPLETE = Buffer.from([COMMAND_SYS, SYS_AUTH]);
 const RELIABLE = TransferMode.TRANSFER_MODE_RELIABLE;
 /** How often ENet's 32-bit traffic counters are folded into the totals (getStats). */
 const TRAFFIC_FOLD_MS = 10_000;
@@ -162,6 +165,13 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
   /** Folds ENet's 32-bit traffic counters into #totals often enough that they cannot wrap. */
   #trafficTimer: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
+  readonly #rpc = new RpcInterface({
+    uniqueId: () => SERVER_ID,
+    peerIds: () => [...this.#peers].filter(([, record]) => record.joined && record.kickTimer === undefined).map(([id]) => id),
+    send: (to, frame, mode, channel) => this.#send(to, frame, mode, channel),
+    called: (sender, path, method, args) => this.emit('rpc', sender, path, method, args),
+    refused: (id, reason) => this.emit('rpcRefused', id, reason),
+  });
 
   /** Checks the options (ENetError ERR_INVALID_PARAMETER); `start()` opens the port. */
   constructor(options: SceneMultiplayerServerOptions) {
@@ -228,11 +238,58 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
    */
   sendBytes(bytes: Uint8Array, id = 0, mode: TransferMode = RELIABLE, channel = 0): ErrorCode {
     if (!(bytes instanceof Uint8Array) || bytes.length === 0) return ErrorCode.ERR_INVALID_DATA;
-    const frame = Buffer.concat([Buffer.from([COMMAND_RAW]), bytes]);
+    const frame = rawFrame(bytes);
     if (id > 0) return this.#peers.get(id)?.joined ? this.#send(id, frame, mode, channel) : ErrorCode.ERR_UNCONFIGURED;
     if (this.multiplayer.getConnectionStatus() !== ConnectionStatus.CONNECTION_CONNECTED) return ErrorCode.ERR_UNCONFIGURED;
     this.#sendToJoined(frame, mode, channel, -id);
     return ErrorCode.OK;
+  }
+
+  /**
+   * Declares the node at `path` (`/root/Game` or `Game`, relative to the multiplayer root) with
+   * its RPC methods as its GDScript declares them with `@rpc`, every one, also those only the
+   * server calls: Godot numbers them by sorted name and refuses a node whose names differ.
+   * Calls from clients run the methods' `call` with the sender's ID and the decoded arguments;
+   * what Godot would refuse is refused ('rpcRefused'). `authority` is the node's multiplayer
+   * authority (default 1, the server), the only peer allowed to call its `'authority'` methods.
+   * Declaring a path again replaces the node. Throws ENetError ERR_INVALID_PARAMETER for a bad
+   * declaration.
+   */
+  addNode(path: string, methods: RpcMethods, authority = SERVER_ID): this {
+    this.#rpc.declare(path, methods, authority);
+    return this;
+  }
+
+  /** Removes a node declared with `addNode`, as if freed; false when there was none. */
+  removeNode(path: string): boolean {
+    return this.#rpc.remove(path);
+  }
+
+  /**
+   * Godot's `set_multiplayer_authority`: peer `id` becomes the authority of the node at `path`.
+   * Throws ENetError ERR_INVALID_PARAMETER for an undeclared node or a bad ID.
+   */
+  setAuthority(path: string, id: number): void {
+    const node = this.#rpc.node(path);
+    if (!node) throw new ENetError(ErrorCode.ERR_INVALID_PARAMETER, `no node declared at ${path}`);
+    this.#rpc.setAuthority(node, id);
+  }
+
+  /**
+   * Godot's `rpc_id(id, method, …args)` on the node at `path`: `id` > 0 one client, 0 every
+   * client, < 0 every client but −id; a `call_local` method runs here too (sender 1) when the
+   * server is among the targets. Sent with the method's transfer mode and channel. Never throws:
+   * OK, ERR_CONNECTION_ERROR when stopped, ERR_INVALID_PARAMETER for an undeclared node or
+   * method, an unknown client, more than 255 arguments or values that are not Variants.
+   */
+  rpcId(id: number, path: string, method: string, ...args: unknown[]): ErrorCode {
+    const connected = this.multiplayer.getConnectionStatus() === ConnectionStatus.CONNECTION_CONNECTED;
+    return this.#rpc.call(id, path, method, args, connected);
+  }
+
+  /** Godot's `rpc(method, …args)`: `rpcId(0, …)`, to every client. */
+  rpc(path: string, method: string, ...args: unknown[]): ErrorCode {
+    return this.rpcId(0, path, method, ...args);
   }
 
   /**
@@ -327,6 +384,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
       clearTimeout(record.kickTimer);
     }
     this.#peers.clear();
+    this.#rpc.clear();
     this.multiplayer.off('peerConnected', this.#onConnected);
     this.multiplayer.off('peerDisconnected', this.#onDisconnected);
     this.multiplayer.off('packet', this.#onPacket);
@@ -353,6 +411,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
     clearTimeout(record.kickTimer);
     this.#peers.delete(id);
     if (!record.joined) return;
+    this.#rpc.removePeer(id);
     if (this.#options.relay) this.#sendToJoined(sysFrame(SYS_DEL_PEER, id), RELIABLE, 0);
     this.emit('peerDisconnected', id);
   };
@@ -366,24 +425,36 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
     else this.#authenticate(id, record, packet);
   };
 
-  /** Handles a packet from a joined client (or one relayed on its behalf). */
+  /** Handles a packet from a joined client. */
   #process(from: number, packet: Buffer, mode: TransferMode, channel: number): void {
     if (packet.length === 0) return;
-    const command = packet[0] & COMMAND_MASK;
-    if (command === COMMAND_RAW) {
-      if (packet.length >= 2) this.emit('peerPacket', from, packet.subarray(1), mode, channel);
-    } else if (command !== COMMAND_SYS) {
-      this.emit('unhandledPacket', from, packet, mode, channel);
+    if ((packet[0] & COMMAND_MASK) !== COMMAND_SYS) {
+      this.#processCommand(from, packet, mode, channel);
     } else if (packet[1] === SYS_RELAY && packet.length > SYS_COMMAND_SIZE && this.#options.relay) {
       this.#relay(from, packet.readInt32LE(2), packet.subarray(SYS_COMMAND_SIZE), mode, channel);
     }
     // Other SYS commands from a joined client (auth, peer announcements) mean nothing to a server.
   }
 
+  /**
+   * Handles a packet for the server from a joined client, sent directly or relayed. As in Godot,
+   * a relayed SYS frame is not one (a relay inside a relay would nest as deep as the packet is long).
+   */
+  #processCommand(from: number, packet: Buffer, mode: TransferMode, channel: number): void {
+    const command = packet[0] & COMMAND_MASK;
+    if (command === COMMAND_RAW) {
+      if (packet.length >= 2) this.emit('peerPacket', from, packet.subarray(1), mode, channel);
+    } else if (command <= COMMAND_CONFIRM_PATH) {
+      this.#rpc.process(from, packet);
+    } else if (command !== COMMAND_SYS) {
+      this.emit('unhandledPacket', from, packet, mode, channel);
+    }
+  }
+
   /** Godot 4.4+ relay table (spec §3.7), with the same mode and channel as the request. */
   #relay(from: number, destination: number, inner: Buffer, mode: TransferMode, channel: number): void {
     if (destination === SERVER_ID) {
-      this.#process(from, inner, mode, channel);
+      this.#processCommand(from, inner, mode, channel);
       return;
     }
     const frame = sysFrame(SYS_RELAY, from, inner);
@@ -392,7 +463,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
       return;
     }
     this.#sendToJoined(frame, mode, channel, from, -destination);
-    if (destination === 0 || destination < -1) this.#process(from, inner, mode, channel);
+    if (destination === 0 || destination < -1) this.#processCommand(from, inner, mode, channel);
   }
 
   /** Handles a packet from a client that has not joined yet: only `07 00 …` counts. */
@@ -429,6 +500,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
   #join(id: number, record: PeerRecord): void {
     clearTimeout(record.authTimer);
     record.joined = true;
+    this.#rpc.addPeer(id);
     if (this.#options.relay) {
       for (const [other, otherRecord] of this.#peers) {
         if (other === id || !otherRecord.joined) continue;
@@ -457,13 +529,4 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
     }
     return this.multiplayer.sendTo(id, frame, mode, channel);
   }
-}
-
-/** `07 <sys> <id: int32 LE>` followed by `rest`. */
-function sysFrame(sys: number, id: number, rest?: Buffer): Buffer {
-  const head = Buffer.allocUnsafe(SYS_COMMAND_SIZE);
-  head[0] = COMMAND_SYS;
-  head[1] = sys;
-  head.writeInt32LE(id, 2);
-  return rest ? Buffer.concat([head, rest]) : head;
 }
