@@ -6,7 +6,8 @@
  * - {@link ENetConnection} and {@link ENetPacketPeer}: raw ENet hosts and peers, polled with
  *   `service()` as in Godot or event-driven with `start()`.
  * - {@link ENetMultiplayerPeer}: Godot's multiplayer transport (server, client, mesh).
- * - {@link SceneMultiplayerServer}: a dedicated server that stock Godot 4 clients join.
+ * - {@link SceneMultiplayerServer}: a dedicated server that stock Godot 4 clients join, with RPCs.
+ * - {@link SceneMultiplayerClient}: a Node peer that joins a Godot 4 server as a Godot client, with RPCs.
  * - {@link SignalingServer} and {@link SignalingClient}: mesh set-up over WebSocket.
  * - {@link TLSOptions}, {@link CryptoKey}, {@link X509Certificate} and {@link Crypto}: DTLS.
  * - {@link varToBytes} and {@link bytesToVar}: Godot's binary Variant format, with a class for
@@ -31,6 +32,9 @@ export type {
   SceneMultiplayerServerOptions,
   ServerStats,
 } from './SceneMultiplayerServer';
+export { SceneMultiplayerClient } from './SceneMultiplayerClient';
+export type { SceneMultiplayerClientEvents, SceneMultiplayerClientOptions } from './SceneMultiplayerClient';
+export type { RpcMethod, RpcMethods, RpcMode, RpcSync, RpcTransferMode } from './rpc/RpcNode';
 export { SignalingServer } from './mesh/SignalingServer';
 export type { SignalingServerEvents, SignalingServerOptions } from './mesh/SignalingServer';
 export { SignalingClient } from './mesh/SignalingClient';

@@ -173,7 +173,7 @@ export class RpcInterface {
     const config = state.node.methodById(call.methodId);
     if (!config) return this.#peer.refused(from, `RPC: node ${path} has no RPC method with ID ${call.methodId}`);
     if (config.mode === 'disabled' || (config.mode === 'authority' && from !== state.node.authority)) {
-      return this.#peer.refused(from, `RPC '${config.name}' is not allowed on node ${path} from: ${from}. `
+      return this.#peer.refused(from, `RPC '${config.name}' is not allowed on node /root/${path} from: ${from}. `
         + `Mode is "${config.mode}", authority is ${state.node.authority}.`);
     }
     const args = decodeArguments(frame, call);

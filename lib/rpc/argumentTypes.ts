@@ -1,18 +1,8 @@
 // RPC parameters typed in GDScript's names, and the check a typed GDScript function makes before
 // it runs: argument count, then each argument's type, converting where GDScript converts.
-import { Float } from '../variant/Float';
-import { NodePath } from '../variant/NodePath';
-import { Rect2 } from '../variant/Rect2';
-import { Rect2i } from '../variant/Rect2i';
-import { StringName } from '../variant/StringName';
-import { Vector2 } from '../variant/Vector2';
-import { Vector2i } from '../variant/Vector2i';
-import { Vector3 } from '../variant/Vector3';
-import { Vector3i } from '../variant/Vector3i';
-import { Vector4 } from '../variant/Vector4';
-import { Vector4i } from '../variant/Vector4i';
-import { VariantType } from '../variant/VariantType';
-import { variantTypeOf } from '../variant/variantTypeOf';
+import {
+  Float, NodePath, Rect2, Rect2i, StringName, VariantType, variantTypeOf, Vector2, Vector2i, Vector3, Vector3i, Vector4, Vector4i,
+} from '../variant';
 import type { RpcMethodConfig } from './RpcNode';
 
 /** A parameter's type: a Variant type, or null for an untyped (`Variant`) one. */

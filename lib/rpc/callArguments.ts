@@ -2,13 +2,9 @@
 // arguments, or one PackedByteArray, as bare bytes ("byte-only"); otherwise a count byte, then
 // each argument, bools and ints compressed (type and width in one byte) and every other value
 // in Godot's binary Variant format.
-import { decodeVariant } from '../variant/decode';
-import { ByteWriter } from '../variant/ByteWriter';
-import { encodeVariant } from '../variant/encode';
+import { ByteWriter, decodeVariant, Variant, VariantType, variantTypeOf, varToBytes } from '../variant';
 import { intFromInt64 } from '../variant/numbers';
-import type { Variant } from '../variant/Variant';
-import { VARIANT_TYPE_COUNT, VariantType } from '../variant/VariantType';
-import { variantTypeOf } from '../variant/variantTypeOf';
+import { VARIANT_TYPE_COUNT } from '../variant/VariantType';
 import type { EncodedArguments, RemoteCall } from './wire';
 
 /** A compressed value's first byte: the type in the low 6 bits, the width (or a bool's value) above. */
@@ -45,7 +41,9 @@ function writeCompressed(out: ByteWriter, value: Variant): void {
     bytes.writeBigInt64LE(BigInt.asIntN(64, int));
     out.bytes(bytes.subarray(0, INT_WIDTHS[code]));
   } else {
-    encodeVariant(value, out); // its first byte is already the type
+    // Its first byte is already the type. Encoded on its own: Godot pads strings to 4 bytes
+    // from the value's start, which is not 4-aligned in an argument list.
+    out.bytes(varToBytes(value));
   }
 }
 

@@ -35,6 +35,7 @@ func act(action: String, target: int) -> void:
 	_report("act", [action, target])
 	match action:
 		"types":
+			get_tree().report("values", {"count": values.size()})
 			for index in values.size():
 				rpc_id(target, "echo", index, values[index])
 		"ping":
