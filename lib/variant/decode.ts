@@ -435,7 +435,7 @@ function readElement(reader: Reader, type: ContainerType, depth: number): Varian
   const actual = variantTypeOf(value, type.builtin);
   if (actual !== type.builtin && !(type.builtin === VariantType.OBJECT && value === null)) {
     reader.position = start;
-    fail(ErrorCode.ERR_INVALID_DATA, `a ${VariantType[actual!]} in a container of ${VariantType[type.builtin]}`, reader);
+    fail(ErrorCode.ERR_INVALID_DATA, `element of type ${VariantType[actual!]} in a container of ${VariantType[type.builtin]}`, reader);
   }
   return value;
 }
