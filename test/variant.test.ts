@@ -79,7 +79,7 @@ describe('JS mapping', () => {
     expect(hex({ a: 1 })).toBe(hex(new Map([['a', 1]])));
     expect(decodeHex(hex({ a: 1 }))).toStrictEqual(new Map([['a', 1]]));
     expect(hex([1, [2]])).toBe('1c0000000200000002000000010000001c000000010000000200000002000000');
-    expect(decodeHex(hex(Buffer.from([1, 2])))).toStrictEqual(new Uint8Array([1, 2]));
+    expect(decodeHex(hex(new Uint8Array([1, 2])))).toStrictEqual(Buffer.from([1, 2]));
   });
 
   it('refuses what is no Variant with ERR_INVALID_PARAMETER', () => {
@@ -202,7 +202,7 @@ describe('embedding in packets', () => {
   });
 
   it('accepts a PackedByteArray missing its padding at the very end, as Godot does', () => {
-    expect(decodeVariant(Buffer.from('1d00000001000000ff', 'hex'))).toStrictEqual({ value: new Uint8Array([255]), length: 12 });
+    expect(decodeVariant(Buffer.from('1d00000001000000ff', 'hex'))).toStrictEqual({ value: Buffer.from([255]), length: 12 });
     expectENetError(() => bytesToVar(Buffer.from('1c000000020000001d00000001000000ff', 'hex')), 'ERR_INVALID_DATA');
   });
 
@@ -210,7 +210,7 @@ describe('embedding in packets', () => {
     const bytes = varToBytes(new Uint8Array([1, 2, 3]));
     const decoded = bytesToVar(bytes) as Uint8Array;
     bytes[8] = 9;
-    expect(decoded).toStrictEqual(new Uint8Array([1, 2, 3]));
+    expect(decoded).toStrictEqual(Buffer.from([1, 2, 3]));
   });
 
   it('refuses bad arguments with ERR_INVALID_PARAMETER', () => {
@@ -352,7 +352,7 @@ function randomVariant(random: Random, depth: number): Variant {
     () => new Callable(),
     () => new Signal(randomString(random), uint64(random)),
     () => new EncodedObjectAsID(uint64(random) | 1n),
-    () => new Uint8Array(random.bytes(random.below(9))),
+    () => random.bytes(random.below(9)),
     () => new Int32Array(list(random, () => int32(random))),
     () => new BigInt64Array(list(random, () => BigInt.asIntN(64, uint64(random)))),
     () => new Float32Array(random.bytes(4 * random.below(4)).buffer.slice(0)),

@@ -116,10 +116,10 @@ const values: Record<string, Variant> = {
   dictionary_typed: new TypedDictionary(VariantType.STRING, VariantType.INT, [['a', 1], ['b', 2]]),
   dictionary_typed_key: new TypedDictionary(VariantType.STRING_NAME, VariantType.NIL, [[new StringName('k'), [1]]]),
   dictionary_typed_value_float: new TypedDictionary(VariantType.NIL, VariantType.FLOAT, [[1, 2]]),
-  packed_byte_empty: new Uint8Array(),
-  packed_byte_3: new Uint8Array([1, 2, 255]),
-  packed_byte_4: new Uint8Array([0, 1, 2, 3]),
-  packed_byte_5: new Uint8Array([9, 8, 7, 6, 5]),
+  packed_byte_empty: Buffer.alloc(0),
+  packed_byte_3: Buffer.from([1, 2, 255]),
+  packed_byte_4: Buffer.from([0, 1, 2, 3]),
+  packed_byte_5: Buffer.from([9, 8, 7, 6, 5]),
   packed_int32: new Int32Array([-2147483648, 0, 2147483647]),
   packed_int64: new BigInt64Array([-(2n ** 63n), 0n, 2n ** 63n - 1n]),
   packed_float32: new Float32Array([0.5, -0, Infinity, NaN]),
@@ -147,7 +147,7 @@ const roundTripOnly: Record<string, { objects: boolean; type: new (...args: neve
 /** Encodings JS writes differently from Godot, which must decode equal to a case's value. */
 const likeCases: Array<{ name: string; like: string; bytes: Buffer }> = [
   { name: 'plain object', like: 'dictionary_mixed', bytes: varToBytes({ b: 1, a: [2], 1: 3.5 }) },
-  { name: 'Buffer', like: 'packed_byte_3', bytes: varToBytes(Buffer.from([1, 2, 255])) },
+  { name: 'Uint8Array', like: 'packed_byte_3', bytes: varToBytes(new Uint8Array([1, 2, 255])) },
   { name: 'double-precision Vector2', like: 'vector2', bytes: varToBytes(values.vector2, { doublePrecision: true }) },
   { name: 'double-precision Transform3D', like: 'transform3d', bytes: varToBytes(values.transform3d, { doublePrecision: true }) },
   { name: 'double-precision PackedVector2Array', like: 'packed_vector2', bytes: varToBytes(values.packed_vector2, { doublePrecision: true }) },
