@@ -14,7 +14,14 @@ export interface ContainerType {
 }
 
 /** A container type given as a bare {@link VariantType} or as a partial {@link ContainerType}. */
-export type ContainerTypeLike = VariantType | { builtin: VariantType; className?: string; script?: string };
+export type ContainerTypeLike = VariantType | {
+  /** The built-in type. */
+  builtin: VariantType;
+  /** For `OBJECT`: the class name; `''` if left out. */
+  className?: string;
+  /** For `OBJECT`: the script's `res://` path; `''` if left out. */
+  script?: string;
+};
 
 /** Completes `type` into a frozen {@link ContainerType}. */
 export function containerType(type: ContainerTypeLike): ContainerType {

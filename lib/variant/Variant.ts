@@ -34,8 +34,9 @@ import type { Vector4i } from './Vector4i';
  * int64 range is an `int`, any other number a `float`; a `bigint` is an `int`; {@link Float} makes
  * a whole number a float. Strings are `String`s; arrays are untyped `Array`s (`TypedArray` for
  * typed ones); a `Map` or a plain object is a `Dictionary` (decoding gives a Map, or a
- * `TypedDictionary`); `Uint8Array`, `Int32Array`, `BigInt64Array`, `Float32Array` and
- * `Float64Array` are the packed arrays of bytes, int32, int64, float32 and float64.
+ * `TypedDictionary`); `Uint8Array` (decoded as a `Buffer`), `Int32Array`, `BigInt64Array`,
+ * `Float32Array` and `Float64Array` are the packed arrays of bytes, int32, int64, float32 and
+ * float64.
  */
 export type Variant =
   | null

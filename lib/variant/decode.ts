@@ -232,8 +232,7 @@ function readVariant(reader: Reader, depth: number): Variant {
       return readArray(reader, header, depth);
     case VariantType.PACKED_BYTE_ARRAY: {
       const count = readCount(reader, 1, 'PackedByteArray');
-      const bytes = new Uint8Array(count);
-      bytes.set(reader.bytes.subarray(reader.position, reader.position + count));
+      const bytes = Buffer.from(reader.bytes.subarray(reader.position, reader.position + count));
       // Godot counts the padding without checking that it is there.
       reader.position += count + (4 - (count % 4)) % 4;
       return bytes;
@@ -435,7 +434,7 @@ function readElement(reader: Reader, type: ContainerType, depth: number): Varian
   const actual = variantTypeOf(value, type.builtin);
   if (actual !== type.builtin && !(type.builtin === VariantType.OBJECT && value === null)) {
     reader.position = start;
-    fail(ErrorCode.ERR_INVALID_DATA, `a ${VariantType[actual!]} in a container of ${VariantType[type.builtin]}`, reader);
+    fail(ErrorCode.ERR_INVALID_DATA, `element of type ${VariantType[actual!]} in a container of ${VariantType[type.builtin]}`, reader);
   }
   return value;
 }
