@@ -50,8 +50,8 @@ function writeCompressed(out: ByteWriter, value: Variant): void {
 /** Decodes a REMOTE_CALL's arguments, or says why they are invalid. Objects are refused, as Godot's default. */
 export function decodeArguments(frame: Buffer, call: RemoteCall): unknown[] | string {
   const { argsStart, argsEnd } = call;
-  // A Uint8Array, as the Variant decoder gives a PackedByteArray.
-  if (call.byteOnly) return argsStart < argsEnd ? [new Uint8Array(frame.subarray(argsStart, argsEnd))] : [];
+  // A Buffer of its own, as the Variant decoder gives a PackedByteArray.
+  if (call.byteOnly) return argsStart < argsEnd ? [Buffer.from(frame.subarray(argsStart, argsEnd))] : [];
   if (argsStart >= argsEnd) return 'frame too short';
   const count = frame[argsStart];
   const args: unknown[] = [];

@@ -145,7 +145,7 @@ describeGodot('RPCs: Godot clients and a Node SceneMultiplayerServer', () => {
     server.rpcId(id, 'Game', 'act', 'nothing', 1);
     await until(() => calls.length === 3, 10_000, 'bytes and nothing');
     expect(calls.slice(1)).toEqual([
-      { method: 'bytes', sender: id, args: [Uint8Array.from([1, 2, 3])] },
+      { method: 'bytes', sender: id, args: [Buffer.from([1, 2, 3])] },
       { method: 'nothing', sender: id, args: [] },
     ]);
     expect(server.getPeerIds()).toEqual([id]);
