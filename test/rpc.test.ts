@@ -3,7 +3,9 @@
 // crash, the peer kept. test/godot/rpc-*.test.ts check the same against the real engine.
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ErrorCode, SceneMultiplayerServer, TransferMode, Vector2 } from '../lib/index';
+import {
+  ErrorCode, Float, SceneMultiplayerClient, SceneMultiplayerServer, TransferMode, Vector2, Vector2i,
+} from '../lib/index';
 import { encodeArguments } from '../lib/rpc/callArguments';
 import { RpcInterface } from '../lib/rpc/RpcInterface';
 import { RpcNode } from '../lib/rpc/RpcNode';
@@ -14,8 +16,9 @@ import { GodotClient, RELIABLE, sysFrame, until } from './godot-client';
 import { expectENetError, pattern } from './helpers';
 
 const servers: SceneMultiplayerServer[] = [];
+const clients: SceneMultiplayerClient[] = [];
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close(0)));
+  await Promise.all([...clients.splice(0), ...servers.splice(0)].map((peer) => peer.close(0)));
 });
 
 /** xorshift32: the fuzz loops' choices, reproducible from the seed. */
@@ -188,3 +191,81 @@ describe('RPC hostile input', () => {
     expect(server.getPeerIds()).toEqual([client.id]);
   });
 });
+
+describe('SceneMultiplayerClient with SceneMultiplayerServer', () => {
+  const client = (port: number, options: Partial<ConstructorParameters<typeof SceneMultiplayerClient>[0]> = {}) => {
+    const created = new SceneMultiplayerClient({ address: '127.0.0.1', port, ...options });
+    clients.push(created);
+    return created;
+  };
+
+  it('a challenge and response, then calls both ways with GDScript\'s conversions, call_local, and relay turned off', async () => {
+    const server = new SceneMultiplayerServer({
+      port: 0, bindIp: '127.0.0.1', relay: false,
+      auth: (_id, data) => (data.toString() === 'hello' ? Buffer.from('prove it') : data.toString() === 'proof'),
+    }).start();
+    servers.push(server);
+    const atServer: unknown[][] = [];
+    server.addNode('Game', {
+      ...METHODS,
+      hit: { ...METHODS.hit, call: (sender, ...args) => atServer.push([sender, ...args]) },
+      move: { ...METHODS.move, call: (sender, direction) => atServer.push([sender, direction]) },
+    });
+    // The answer, then our side complete (Godot: send_auth, then complete_auth, in the auth_callback).
+    const first: SceneMultiplayerClient = client(server.getPort(), { relay: false,
+      auth: (_id, data) => data.toString() === 'prove it' && first.sendAuth(Buffer.from('proof')) === ErrorCode.OK });
+    const atClient: unknown[][] = [];
+    first.addNode('/root/Game', { ...METHODS, state: { ...METHODS.state, sync: 'call_local', call: (sender, list) => atClient.push([sender, list]) } });
+    first.on('peerAuthenticating', () => {
+      expect(first.sendAuth(Buffer.from('hello'))).toBe(ErrorCode.OK);
+    });
+    first.start();
+    await until(() => first.isJoined(), 5000, 'the challenge and response');
+    expect(first.sendAuth(Buffer.from('late'))).toBe(ErrorCode.ERR_UNCONFIGURED);
+    await until(() => server.getPeerIds().length === 1, 5000, 'the server to admit it');
+    const second = client(server.getPort(), { relay: false, auth: () => false });
+    second.addNode('Game', METHODS);
+    second.on('peerAuthenticating', () => second.sendAuth(Buffer.from('bad')));
+    const failed = new Promise((done) => second.on('peerAuthenticationFailed', done));
+    second.start();
+    await failed;
+    expect(second.isJoined()).toBe(false);
+
+    // GDScript's conversions: an int where a float is wanted, a Vector2i for a Vector2, one default left out.
+    expect(first.rpcId(1, 'Game', 'hit', 3, 2)).toBe(ErrorCode.OK);
+    expect(first.rpcId(1, 'Game', 'hit', true)).toBe(ErrorCode.OK);
+    expect(first.rpcId(1, 'Game', 'move', new Vector2i(3, -4))).toBe(ErrorCode.OK);
+    await until(() => atServer.length === 3, 5000, 'three calls');
+    const id = first.getUniqueId();
+    expect(atServer).toEqual([[id, 3, new Float(2)], [id, 1], [id, new Vector2(3, -4)]]);
+    // Relay off: the server is the only peer a client can reach.
+    expect(first.getPeerIds()).toEqual([1]);
+    expect(first.rpcId(12345, 'Game', 'hit', 1)).toBe(ErrorCode.ERR_INVALID_PARAMETER);
+    // call_local on the client: 0 runs it here too; the server is the authority of `state`, so it refuses ours.
+    const refusals: string[] = [];
+    server.on('rpcRefused', (_id, reason) => refusals.push(reason));
+    expect(first.rpc('Game', 'state', [1])).toBe(ErrorCode.OK);
+    expect(atClient).toEqual([[id, [1]]]);
+    await until(() => refusals.length === 1, 5000, 'the refusal');
+    expect(server.rpc('Game', 'state', ['from the server'])).toBe(ErrorCode.OK);
+    await until(() => atClient.length === 2, 5000, 'the server\'s state');
+    expect(atClient[1]).toEqual([1, ['from the server']]);
+  });
+
+  it('authentication that never completes times out, and the client can no longer send', async () => {
+    const server = new SceneMultiplayerServer({ port: 0, bindIp: '127.0.0.1' }).start(); // no auth: never completes ours
+    servers.push(server);
+    const waiting = client(server.getPort(), { auth: () => true, authTimeoutMs: 300 });
+    const events: string[] = [];
+    for (const event of ['peerAuthenticating', 'peerAuthenticationFailed', 'serverDisconnected', 'connectedToServer'] as const) {
+      waiting.on(event, () => events.push(event));
+    }
+    waiting.on('peerAuthenticating', () => waiting.completeAuth());
+    waiting.start();
+    await until(() => events.includes('serverDisconnected'), 5000, 'the timeout');
+    expect(events).toEqual(['peerAuthenticating', 'peerAuthenticationFailed', 'serverDisconnected']);
+    expect(waiting.rpcId(1, 'Game', 'hit', 1)).toBe(ErrorCode.ERR_CONNECTION_ERROR);
+    expect(waiting.sendBytes(Buffer.from('x'))).toBe(ErrorCode.ERR_UNCONFIGURED);
+  });
+});
+

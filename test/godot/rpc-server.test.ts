@@ -152,6 +152,16 @@ describeGodot('RPCs: Godot clients and a Node SceneMultiplayerServer', () => {
     expect(godot.stderr()).not.toMatch(/checksum/);
   });
 
+  it('a client whose node has another authority refuses the server\'s authority calls, as Godot does', async () => {
+    const { server, join } = serve();
+    const { godot, id } = await join({ own: true });
+    expect(server.rpcId(id, 'Game', 'only_authority', 1)).toBe(ErrorCode.OK); // the sender does not check
+    await logged(godot, `RPC 'only_authority' is not allowed on node /root/Game from: 1. Mode is "authority", authority is ${id}.`);
+    server.rpcId(id, 'Game', 'ping', 2, 'any_peer still runs');
+    await until(() => callsOf(godot, 'ping').length === 1, 10_000, 'the ping');
+    expect(callsOf(godot, 'only_authority')).toEqual([]);
+  });
+
   it('unreliable and unreliable_ordered RPCs travel on their own channels both ways', async () => {
     const { server, calls, join } = serve();
     const { godot, id } = await join();

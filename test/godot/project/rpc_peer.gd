@@ -2,6 +2,7 @@
 # 127.0.0.1), else a server on a free port (reported); either way with the Game node
 # (rpc_game.gd) and SceneMultiplayer's signals reported. --token: authenticate with it (client),
 # or require it (server). --act=ACTION,TARGET: once joined, the Game node's act(ACTION, TARGET).
+# --own: once joined, this client is the Game node's multiplayer authority (on its side only).
 extends "res://program.gd"
 
 var game: Node
@@ -36,6 +37,8 @@ func start() -> void:
 
 func _on_joined() -> void:
 	report("joined", {"id": get_multiplayer().get_unique_id()})
+	if option("own") != "":
+		game.set_multiplayer_authority(get_multiplayer().get_unique_id())
 	if option("act") != "":
 		var parts := option("act").split(",")
 		game.act(parts[0], int(parts[1]))
