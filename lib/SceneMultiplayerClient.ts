@@ -1,15 +1,12 @@
-import { EventEmitter } from 'node:events';
 import { boolean, integer, member } from './arguments';
 import { CompressionMode, ENetConnection } from './ENetConnection';
 import { ConnectionStatus, ENetMultiplayerPeer, TransferMode } from './ENetMultiplayerPeer';
 import { ENetError, ErrorCode } from './errors';
-import { RpcInterface } from './rpc/RpcInterface';
-import { RpcMethods } from './rpc/RpcNode';
-import { COMMAND_CONFIRM_PATH } from './rpc/wire';
+import { SceneMultiplayerBase, SceneMultiplayerEvents } from './SceneMultiplayerBase';
 import type { AuthHook } from './SceneMultiplayerServer';
 import {
-  AUTH_COMPLETE, COMMAND_MASK, COMMAND_RAW, COMMAND_SYS, rawFrame, SERVER_ID, SYS_ADD_PEER, SYS_AUTH, SYS_COMMAND_SIZE,
-  SYS_DEL_PEER, SYS_RELAY, sysFrame,
+  AUTH_COMPLETE, COMMAND_MASK, COMMAND_SYS, rawFrame, SERVER_ID, SYS_ADD_PEER, SYS_AUTH, SYS_COMMAND_SIZE, SYS_DEL_PEER,
+  SYS_RELAY, sysFrame,
 } from './sceneFrames';
 
 /** Options of a `SceneMultiplayerClient`. */
@@ -38,8 +35,11 @@ export interface SceneMultiplayerClientOptions {
   configureHost?: (host: ENetConnection) => void;
 }
 
-/** Events of a `SceneMultiplayerClient`, named after SceneMultiplayer's signals. */
-export interface SceneMultiplayerClientEvents {
+/**
+ * Events of a `SceneMultiplayerClient`, named after SceneMultiplayer's signals, and those of
+ * `SceneMultiplayerEvents` (raw bytes, RPCs).
+ */
+export interface SceneMultiplayerClientEvents extends SceneMultiplayerEvents {
   /** Godot's `connected_to_server`: joined (after auth, if any); 'peerConnected' with 1 follows. */
   connectedToServer: [];
   /** Godot's `connection_failed`: the server could not be reached or refused the connection. */
@@ -54,14 +54,6 @@ export interface SceneMultiplayerClientEvents {
   peerConnected: [id: number];
   /** A peer left. */
   peerDisconnected: [id: number];
-  /** Raw bytes a peer sent with `send_bytes()`. */
-  peerPacket: [id: number, bytes: Buffer, mode: TransferMode, channel: number];
-  /** A SceneMultiplayer packet the client does not interpret (spawn, despawn, sync), whole. */
-  unhandledPacket: [id: number, packet: Buffer, mode: TransferMode, channel: number];
-  /** An RPC ran here (after its method's `call`): from a peer, or ours with `call_local`. */
-  rpc: [sender: number, path: string, method: string, args: unknown[]];
-  /** An RPC or path-cache frame was refused as Godot refuses it: dropped (Godot prints an error). */
-  rpcRefused: [id: number, reason: string];
 }
 
 interface Authentication {
@@ -78,9 +70,9 @@ const RELIABLE = TransferMode.TRANSFER_MODE_RELIABLE;
  * other players joining and leaving, raw bytes and RPCs both ways, to the server or through its
  * relay to other clients. Event-driven on the event loop: nothing to poll.
  */
-export class SceneMultiplayerClient extends EventEmitter<SceneMultiplayerClientEvents> {
+export class SceneMultiplayerClient extends SceneMultiplayerBase<SceneMultiplayerClientEvents> {
   /** The ENetMultiplayerPeer underneath (client mode, event-driven once started). Read from it. */
-  readonly multiplayer = new ENetMultiplayerPeer();
+  override readonly multiplayer = new ENetMultiplayerPeer();
   readonly #options: Required<Omit<SceneMultiplayerClientOptions, 'auth' | 'configureHost'>> &
     Pick<SceneMultiplayerClientOptions, 'auth' | 'configureHost'>;
   /** Joined peers: the server and, with relay, the other clients. */
@@ -89,13 +81,6 @@ export class SceneMultiplayerClient extends EventEmitter<SceneMultiplayerClientE
   /** The ENet connection to the server was made (so its end is `serverDisconnected`). */
   #reached = false;
   #closing: Promise<void> | undefined;
-  readonly #rpc = new RpcInterface({
-    uniqueId: () => this.multiplayer.getUniqueId(),
-    peerIds: () => [...this.#peers],
-    send: (to, frame, mode, channel) => this.#sendCommand(to, frame, mode, channel),
-    called: (sender, path, method, args) => this.emit('rpc', sender, path, method, args),
-    refused: (id, reason) => this.emit('rpcRefused', id, reason),
-  });
 
   /** Checks the options (ENetError ERR_INVALID_PARAMETER); `start()` connects. */
   constructor(options: SceneMultiplayerClientOptions) {
@@ -122,21 +107,9 @@ export class SceneMultiplayerClient extends EventEmitter<SceneMultiplayerClientE
    */
   start(): this {
     this.multiplayer.createClient(this.#options.address, this.#options.port);
-    try {
-      const host = this.multiplayer.getHost()!;
-      host.compress(this.#options.compress);
-      this.#options.configureHost?.(host);
-    } catch (err) {
-      this.multiplayer.close();
-      throw err;
-    }
     this.#closing = undefined;
     this.#reached = false;
-    this.multiplayer.on('peerConnected', this.#onConnected);
-    this.multiplayer.on('peerDisconnected', this.#onDisconnected);
-    this.multiplayer.on('packet', this.#onPacket);
-    this.multiplayer.on('connectionStatusChanged', this.#onStatus);
-    this.multiplayer.start();
+    this.startWith(this.#options.compress, this.#options.configureHost, this.#listeners);
     return this;
   }
 
@@ -191,44 +164,7 @@ export class SceneMultiplayerClient extends EventEmitter<SceneMultiplayerClientE
   sendBytes(data: Uint8Array, id = 0, mode: TransferMode = RELIABLE, channel = 0): ErrorCode {
     if (!(data instanceof Uint8Array) || data.length === 0) return ErrorCode.ERR_INVALID_DATA;
     if (!this.isJoined()) return ErrorCode.ERR_UNCONFIGURED;
-    return this.#sendCommand(id, rawFrame(data), mode, channel);
-  }
-
-  /**
-   * Declares the node at `path` with its RPC methods, as `SceneMultiplayerServer.addNode` (the
-   * authority defaults to 1, the server, as in Godot).
-   */
-  addNode(path: string, methods: RpcMethods, authority = SERVER_ID): this {
-    this.#rpc.declare(path, methods, authority);
-    return this;
-  }
-
-  /** Removes a node declared with `addNode`, as if freed; false when there was none. */
-  removeNode(path: string): boolean {
-    return this.#rpc.remove(path);
-  }
-
-  /** Godot's `set_multiplayer_authority` on a declared node (ENetError for an unknown node or bad ID). */
-  setAuthority(path: string, id: number): void {
-    const node = this.#rpc.node(path);
-    if (!node) throw new ENetError(ErrorCode.ERR_INVALID_PARAMETER, `no node declared at ${path}`);
-    this.#rpc.setAuthority(node, id);
-  }
-
-  /**
-   * Godot's `rpc_id(id, method, …args)` on the node at `path`: `id` 1 the server, another ID
-   * that client (through the relay), 0 every peer, < 0 every peer but −id; `call_local`
-   * methods run here too when we are among the targets. Never throws: OK, ERR_CONNECTION_ERROR
-   * when not joined, ERR_INVALID_PARAMETER for an undeclared node or method, an unknown peer,
-   * more than 255 arguments or values that are not Variants.
-   */
-  rpcId(id: number, path: string, method: string, ...args: unknown[]): ErrorCode {
-    return this.#rpc.call(id, path, method, args, this.isJoined());
-  }
-
-  /** Godot's `rpc(method, …args)`: `rpcId(0, …)`, to every peer. */
-  rpc(path: string, method: string, ...args: unknown[]): ErrorCode {
-    return this.rpcId(0, path, method, ...args);
+    return this.sendCommand(id, rawFrame(data), mode, channel);
   }
 
   /**
@@ -256,8 +192,16 @@ export class SceneMultiplayerClient extends EventEmitter<SceneMultiplayerClientE
     this.multiplayer.close();
   }
 
+  protected override rpcPeerIds(): number[] {
+    return [...this.#peers];
+  }
+
+  protected override canSend(): boolean {
+    return this.isJoined();
+  }
+
   /** Godot's `send_command`: to a client other than the server through the server's relay. */
-  #sendCommand(to: number, frame: Buffer, mode: TransferMode, channel: number): ErrorCode {
+  protected override sendCommand(to: number, frame: Buffer, mode: TransferMode, channel: number): ErrorCode {
     if (this.#options.relay && to !== SERVER_ID) {
       return this.multiplayer.sendTo(SERVER_ID, sysFrame(SYS_RELAY, to, frame), mode, channel);
     }
@@ -285,7 +229,7 @@ export class SceneMultiplayerClient extends EventEmitter<SceneMultiplayerClientE
       this.#authentication = null;
       this.emit('peerAuthenticationFailed', SERVER_ID);
     } else if (this.#peers.delete(SERVER_ID)) {
-      this.#rpc.removePeer(SERVER_ID);
+      this.rpcInterface.removePeer(SERVER_ID);
       this.emit('peerDisconnected', SERVER_ID);
     }
   };
@@ -294,11 +238,8 @@ export class SceneMultiplayerClient extends EventEmitter<SceneMultiplayerClientE
     if (status !== ConnectionStatus.CONNECTION_DISCONNECTED) return;
     this.#onDisconnected();
     this.#peers.clear();
-    this.#rpc.clear();
-    this.multiplayer.off('peerConnected', this.#onConnected);
-    this.multiplayer.off('peerDisconnected', this.#onDisconnected);
-    this.multiplayer.off('packet', this.#onPacket);
-    this.multiplayer.off('connectionStatusChanged', this.#onStatus);
+    this.rpcInterface.clear();
+    this.stopListening(this.#listeners);
     this.emit(this.#reached ? 'serverDisconnected' : 'connectionFailed');
   };
 
@@ -307,8 +248,15 @@ export class SceneMultiplayerClient extends EventEmitter<SceneMultiplayerClientE
       this.#authenticate(packet);
     } else if (this.isJoined() && packet.length > 0) {
       if ((packet[0] & COMMAND_MASK) === COMMAND_SYS) this.#processSys(packet, mode, channel);
-      else this.#processCommand(SERVER_ID, packet, mode, channel);
+      else this.processCommand(SERVER_ID, packet, mode, channel);
     }
+  };
+
+  readonly #listeners = {
+    peerConnected: this.#onConnected,
+    peerDisconnected: this.#onDisconnected,
+    packet: this.#onPacket,
+    connectionStatusChanged: this.#onStatus,
   };
 
   /** Peer announcements and relayed packets: only from the server, and only with relay on. */
@@ -319,29 +267,18 @@ export class SceneMultiplayerClient extends EventEmitter<SceneMultiplayerClientE
       case SYS_ADD_PEER:
         if (id <= SERVER_ID || this.#peers.has(id)) return;
         this.#peers.add(id);
-        this.#rpc.addPeer(id);
+        this.rpcInterface.addPeer(id);
         this.emit('peerConnected', id);
         return;
       case SYS_DEL_PEER:
         if (id === SERVER_ID || !this.#peers.delete(id)) return;
-        this.#rpc.removePeer(id);
+        this.rpcInterface.removePeer(id);
         this.emit('peerDisconnected', id);
         return;
       case SYS_RELAY:
         if (packet.length > SYS_COMMAND_SIZE && this.#peers.has(id)) {
-          this.#processCommand(id, packet.subarray(SYS_COMMAND_SIZE), mode, channel);
+          this.processCommand(id, packet.subarray(SYS_COMMAND_SIZE), mode, channel);
         }
-    }
-  }
-
-  #processCommand(from: number, packet: Buffer, mode: TransferMode, channel: number): void {
-    const command = packet[0] & COMMAND_MASK;
-    if (command === COMMAND_RAW) {
-      if (packet.length >= 2) this.emit('peerPacket', from, packet.subarray(1), mode, channel);
-    } else if (command <= COMMAND_CONFIRM_PATH) {
-      this.#rpc.process(from, packet);
-    } else if (command !== COMMAND_SYS) {
-      this.emit('unhandledPacket', from, packet, mode, channel);
     }
   }
 
@@ -372,7 +309,7 @@ export class SceneMultiplayerClient extends EventEmitter<SceneMultiplayerClientE
     if (this.#authentication) clearTimeout(this.#authentication.timer);
     this.#authentication = null;
     this.#peers.add(SERVER_ID);
-    this.#rpc.addPeer(SERVER_ID);
+    this.rpcInterface.addPeer(SERVER_ID);
     this.emit('connectedToServer');
     this.emit('peerConnected', SERVER_ID);
   }

@@ -1,15 +1,12 @@
-import { EventEmitter } from 'node:events';
 import { boolean, integer, member } from './arguments';
 import { CompressionMode, ENetConnection, HostStatistic } from './ENetConnection';
 import { ConnectionStatus, ENetMultiplayerPeer, TransferMode } from './ENetMultiplayerPeer';
 import { PeerStatistic } from './ENetPacketPeer';
 import { ENetError, ErrorCode } from './errors';
-import { RpcInterface } from './rpc/RpcInterface';
-import { RpcMethods } from './rpc/RpcNode';
-import { COMMAND_CONFIRM_PATH } from './rpc/wire';
+import { SceneMultiplayerBase, SceneMultiplayerEvents } from './SceneMultiplayerBase';
 import {
-  AUTH_COMPLETE, COMMAND_MASK, COMMAND_RAW, COMMAND_SYS, rawFrame, SERVER_ID, SYS_ADD_PEER, SYS_AUTH, SYS_COMMAND_SIZE,
-  SYS_DEL_PEER, SYS_RELAY, sysFrame,
+  AUTH_COMPLETE, COMMAND_MASK, COMMAND_SYS, rawFrame, SERVER_ID, SYS_ADD_PEER, SYS_AUTH, SYS_COMMAND_SIZE, SYS_DEL_PEER,
+  SYS_RELAY, sysFrame,
 } from './sceneFrames';
 
 /**
@@ -52,8 +49,11 @@ export interface SceneMultiplayerServerOptions {
   configureHost?: (host: ENetConnection) => void;
 }
 
-/** Events of a `SceneMultiplayerServer`, named after SceneMultiplayer's signals. */
-export interface SceneMultiplayerServerEvents {
+/**
+ * Events of a `SceneMultiplayerServer`, named after SceneMultiplayer's signals, and those of
+ * `SceneMultiplayerEvents` (raw bytes, RPCs).
+ */
+export interface SceneMultiplayerServerEvents extends SceneMultiplayerEvents {
   /** A client connected and must authenticate (only with an auth hook). */
   peerAuthenticating: [id: number];
   /** A client failed to authenticate (refused, hook error or timeout) and is being disconnected. */
@@ -62,18 +62,6 @@ export interface SceneMultiplayerServerEvents {
   peerConnected: [id: number];
   /** A joined client left, timed out or was kicked. */
   peerDisconnected: [id: number];
-  /** Raw bytes a client sent with `multiplayer.send_bytes()` (to the server, or to all with relay). */
-  peerPacket: [id: number, bytes: Buffer, mode: TransferMode, channel: number];
-  /** A SceneMultiplayer packet the server does not interpret (spawn, despawn, sync), whole. */
-  unhandledPacket: [id: number, packet: Buffer, mode: TransferMode, channel: number];
-  /** An RPC ran here (after its method's `call`): from a client, or ours with `call_local` (sender 1). */
-  rpc: [sender: number, path: string, method: string, args: unknown[]];
-  /**
-   * A client's RPC or path-cache frame was refused as Godot refuses it (unknown node or method,
-   * not allowed by the method's mode, wrong arguments, malformed): dropped, the client kept.
-   * Godot prints these as errors; `reason` reads like Godot's message.
-   */
-  rpcRefused: [id: number, reason: string];
   /** The server stopped (after `close()`, or when its socket failed). */
   close: [];
 }
@@ -150,13 +138,13 @@ interface PeerRecord {
  * packets as Godot 4.4+ does, optionally authenticates them, and exchanges raw bytes
  * (`send_bytes` / `peer_packet`) with them. Event-driven: it never blocks the event loop.
  */
-export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerEvents> {
+export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplayerServerEvents> {
   /**
    * The ENetMultiplayerPeer underneath (server mode, event-driven once started). Read from it
    * (`getHost()`, `getPeer(id)`); sending or closing through it bypasses the server's
    * bookkeeping.
    */
-  readonly multiplayer = new ENetMultiplayerPeer();
+  override readonly multiplayer = new ENetMultiplayerPeer();
   readonly #options: Required<Omit<SceneMultiplayerServerOptions, 'auth' | 'configureHost'>> &
     Pick<SceneMultiplayerServerOptions, 'auth' | 'configureHost'>;
   /** Every connected client, joined or authenticating. */
@@ -165,13 +153,6 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
   /** Folds ENet's 32-bit traffic counters into #totals often enough that they cannot wrap. */
   #trafficTimer: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
-  readonly #rpc = new RpcInterface({
-    uniqueId: () => SERVER_ID,
-    peerIds: () => [...this.#peers].filter(([, record]) => record.joined && record.kickTimer === undefined).map(([id]) => id),
-    send: (to, frame, mode, channel) => this.#send(to, frame, mode, channel),
-    called: (sender, path, method, args) => this.emit('rpc', sender, path, method, args),
-    refused: (id, reason) => this.emit('rpcRefused', id, reason),
-  });
 
   /** Checks the options (ENetError ERR_INVALID_PARAMETER); `start()` opens the port. */
   constructor(options: SceneMultiplayerServerOptions) {
@@ -201,20 +182,8 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
   start(): this {
     const { port, maxClients, compress, configureHost } = this.#options;
     this.multiplayer.createServer(port, maxClients);
-    try {
-      const host = this.multiplayer.getHost()!;
-      host.compress(compress);
-      configureHost?.(host);
-    } catch (err) {
-      this.multiplayer.close();
-      throw err;
-    }
     this.#closing = undefined;
-    this.multiplayer.on('peerConnected', this.#onConnected);
-    this.multiplayer.on('peerDisconnected', this.#onDisconnected);
-    this.multiplayer.on('packet', this.#onPacket);
-    this.multiplayer.on('connectionStatusChanged', this.#onStatus);
-    this.multiplayer.start();
+    this.startWith(compress, configureHost, this.#listeners);
     // 4 GiB, where ENet's byte counters wrap, takes over 400 MB/s within this period.
     this.#trafficTimer = setInterval(() => this.#foldTraffic(), TRAFFIC_FOLD_MS).unref();
     return this;
@@ -243,53 +212,6 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
     if (this.multiplayer.getConnectionStatus() !== ConnectionStatus.CONNECTION_CONNECTED) return ErrorCode.ERR_UNCONFIGURED;
     this.#sendToJoined(frame, mode, channel, -id);
     return ErrorCode.OK;
-  }
-
-  /**
-   * Declares the node at `path` (`/root/Game` or `Game`, relative to the multiplayer root) with
-   * its RPC methods as its GDScript declares them with `@rpc`, every one, also those only the
-   * server calls: Godot numbers them by sorted name and refuses a node whose names differ.
-   * Calls from clients run the methods' `call` with the sender's ID and the decoded arguments;
-   * what Godot would refuse is refused ('rpcRefused'). `authority` is the node's multiplayer
-   * authority (default 1, the server), the only peer allowed to call its `'authority'` methods.
-   * Declaring a path again replaces the node. Throws ENetError ERR_INVALID_PARAMETER for a bad
-   * declaration.
-   */
-  addNode(path: string, methods: RpcMethods, authority = SERVER_ID): this {
-    this.#rpc.declare(path, methods, authority);
-    return this;
-  }
-
-  /** Removes a node declared with `addNode`, as if freed; false when there was none. */
-  removeNode(path: string): boolean {
-    return this.#rpc.remove(path);
-  }
-
-  /**
-   * Godot's `set_multiplayer_authority`: peer `id` becomes the authority of the node at `path`.
-   * Throws ENetError ERR_INVALID_PARAMETER for an undeclared node or a bad ID.
-   */
-  setAuthority(path: string, id: number): void {
-    const node = this.#rpc.node(path);
-    if (!node) throw new ENetError(ErrorCode.ERR_INVALID_PARAMETER, `no node declared at ${path}`);
-    this.#rpc.setAuthority(node, id);
-  }
-
-  /**
-   * Godot's `rpc_id(id, method, …args)` on the node at `path`: `id` > 0 one client, 0 every
-   * client, < 0 every client but −id; a `call_local` method runs here too (sender 1) when the
-   * server is among the targets. Sent with the method's transfer mode and channel. Never throws:
-   * OK, ERR_CONNECTION_ERROR when stopped, ERR_INVALID_PARAMETER for an undeclared node or
-   * method, an unknown client, more than 255 arguments or values that are not Variants.
-   */
-  rpcId(id: number, path: string, method: string, ...args: unknown[]): ErrorCode {
-    const connected = this.multiplayer.getConnectionStatus() === ConnectionStatus.CONNECTION_CONNECTED;
-    return this.#rpc.call(id, path, method, args, connected);
-  }
-
-  /** Godot's `rpc(method, …args)`: `rpcId(0, …)`, to every client. */
-  rpc(path: string, method: string, ...args: unknown[]): ErrorCode {
-    return this.rpcId(0, path, method, ...args);
   }
 
   /**
@@ -384,11 +306,8 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
       clearTimeout(record.kickTimer);
     }
     this.#peers.clear();
-    this.#rpc.clear();
-    this.multiplayer.off('peerConnected', this.#onConnected);
-    this.multiplayer.off('peerDisconnected', this.#onDisconnected);
-    this.multiplayer.off('packet', this.#onPacket);
-    this.multiplayer.off('connectionStatusChanged', this.#onStatus);
+    this.rpcInterface.clear();
+    this.stopListening(this.#listeners);
     this.emit('close');
   };
 
@@ -411,7 +330,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
     clearTimeout(record.kickTimer);
     this.#peers.delete(id);
     if (!record.joined) return;
-    this.#rpc.removePeer(id);
+    this.rpcInterface.removePeer(id);
     if (this.#options.relay) this.#sendToJoined(sysFrame(SYS_DEL_PEER, id), RELIABLE, 0);
     this.emit('peerDisconnected', id);
   };
@@ -425,36 +344,43 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
     else this.#authenticate(id, record, packet);
   };
 
-  /** Handles a packet from a joined client. */
+  readonly #listeners = {
+    peerConnected: this.#onConnected,
+    peerDisconnected: this.#onDisconnected,
+    packet: this.#onPacket,
+    connectionStatusChanged: this.#onStatus,
+  };
+
+  /**
+   * Handles a packet from a joined client. As in Godot, a relayed SYS frame is not one (a relay
+   * inside a relay would nest as deep as the packet is long).
+   */
   #process(from: number, packet: Buffer, mode: TransferMode, channel: number): void {
     if (packet.length === 0) return;
     if ((packet[0] & COMMAND_MASK) !== COMMAND_SYS) {
-      this.#processCommand(from, packet, mode, channel);
+      this.processCommand(from, packet, mode, channel);
     } else if (packet[1] === SYS_RELAY && packet.length > SYS_COMMAND_SIZE && this.#options.relay) {
       this.#relay(from, packet.readInt32LE(2), packet.subarray(SYS_COMMAND_SIZE), mode, channel);
     }
     // Other SYS commands from a joined client (auth, peer announcements) mean nothing to a server.
   }
 
-  /**
-   * Handles a packet for the server from a joined client, sent directly or relayed. As in Godot,
-   * a relayed SYS frame is not one (a relay inside a relay would nest as deep as the packet is long).
-   */
-  #processCommand(from: number, packet: Buffer, mode: TransferMode, channel: number): void {
-    const command = packet[0] & COMMAND_MASK;
-    if (command === COMMAND_RAW) {
-      if (packet.length >= 2) this.emit('peerPacket', from, packet.subarray(1), mode, channel);
-    } else if (command <= COMMAND_CONFIRM_PATH) {
-      this.#rpc.process(from, packet);
-    } else if (command !== COMMAND_SYS) {
-      this.emit('unhandledPacket', from, packet, mode, channel);
-    }
+  protected override rpcPeerIds(): number[] {
+    return [...this.#peers].filter(([, record]) => record.joined && record.kickTimer === undefined).map(([id]) => id);
+  }
+
+  protected override sendCommand(to: number, frame: Buffer, mode: TransferMode, channel: number): ErrorCode {
+    return this.#send(to, frame, mode, channel);
+  }
+
+  protected override canSend(): boolean {
+    return this.multiplayer.getConnectionStatus() === ConnectionStatus.CONNECTION_CONNECTED;
   }
 
   /** Godot 4.4+ relay table (spec §3.7), with the same mode and channel as the request. */
   #relay(from: number, destination: number, inner: Buffer, mode: TransferMode, channel: number): void {
     if (destination === SERVER_ID) {
-      this.#processCommand(from, inner, mode, channel);
+      this.processCommand(from, inner, mode, channel);
       return;
     }
     const frame = sysFrame(SYS_RELAY, from, inner);
@@ -463,7 +389,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
       return;
     }
     this.#sendToJoined(frame, mode, channel, from, -destination);
-    if (destination === 0 || destination < -1) this.#processCommand(from, inner, mode, channel);
+    if (destination === 0 || destination < -1) this.processCommand(from, inner, mode, channel);
   }
 
   /** Handles a packet from a client that has not joined yet: only `07 00 …` counts. */
@@ -500,7 +426,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
   #join(id: number, record: PeerRecord): void {
     clearTimeout(record.authTimer);
     record.joined = true;
-    this.#rpc.addPeer(id);
+    this.rpcInterface.addPeer(id);
     if (this.#options.relay) {
       for (const [other, otherRecord] of this.#peers) {
         if (other === id || !otherRecord.joined) continue;

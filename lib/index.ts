@@ -32,6 +32,8 @@ export type {
   SceneMultiplayerServerOptions,
   ServerStats,
 } from './SceneMultiplayerServer';
+export { SceneMultiplayerBase } from './SceneMultiplayerBase';
+export type { SceneMultiplayerEvents } from './SceneMultiplayerBase';
 export { SceneMultiplayerClient } from './SceneMultiplayerClient';
 export type { SceneMultiplayerClientEvents, SceneMultiplayerClientOptions } from './SceneMultiplayerClient';
 export type { RpcMethod, RpcMethods, RpcMode, RpcSync, RpcTransferMode } from './rpc/RpcNode';
