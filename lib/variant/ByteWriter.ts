@@ -67,6 +67,22 @@ export class ByteWriter {
     this.reserve(8).setFloat64(this.used - 8, value, true);
   }
 
+  /** Appends `text` as UTF-8 (no length, no terminator) and returns how many bytes that took. */
+  utf8(text: string): number {
+    // At most 3 bytes per UTF-16 unit; the unused rest is given back.
+    const start = this.used;
+    this.reserve(text.length * 3);
+    const written = this.buffer.write(text, start, 'utf8');
+    this.used = start + written;
+    return written;
+  }
+
+  /** Overwrites the unsigned 32-bit integer at `offset`, e.g. a length written before its data. */
+  setUint32(offset: number, value: number): void {
+    if (offset < 0 || offset + 4 > this.used) throw new RangeError(`offset ${offset} is outside the ${this.used} bytes written`);
+    this.view.setUint32(offset, value, true);
+  }
+
   /** Appends `data` as it is. */
   bytes(data: Uint8Array): void {
     this.reserve(data.byteLength);

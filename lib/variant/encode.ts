@@ -161,14 +161,8 @@ function writeVariant(context: Context, value: Variant, depth: number, elementTy
       const strings = value as string[];
       out.uint32(type);
       out.uint32(strings.length);
-      for (const string of strings) {
-        // Godot writes each string of a PackedStringArray with its terminating NUL counted.
-        const utf8 = Buffer.from(checkString(string, 'PackedStringArray element'), 'utf8');
-        out.uint32(utf8.length + 1);
-        out.bytes(utf8);
-        out.uint8(0);
-        out.align4();
-      }
+      // Godot writes each string of a PackedStringArray with its terminating NUL counted.
+      for (const string of strings) writeString(out, checkString(string, 'PackedStringArray element'), true);
       return;
     }
     default:
@@ -199,10 +193,13 @@ function writeFloat(out: ByteWriter, value: number): void {
   }
 }
 
-function writeString(out: ByteWriter, value: string): void {
-  const utf8 = Buffer.from(value, 'utf8');
-  out.uint32(utf8.length);
-  out.bytes(utf8);
+/** A string: its UTF-8 length, the bytes (and a NUL when `terminated`), zeros to 4 bytes. */
+function writeString(out: ByteWriter, value: string, terminated = false): void {
+  const lengthAt = out.length;
+  out.uint32(0);
+  const length = out.utf8(value);
+  if (terminated) out.uint8(0);
+  out.setUint32(lengthAt, length + (terminated ? 1 : 0));
   out.align4();
 }
 
