@@ -197,6 +197,15 @@ describe('embedding in packets', () => {
     expect(bytes.length).toBe(36);
   });
 
+  it('reads from a view at any byte offset of a larger buffer, unaligned', () => {
+    const value = [new Vector3(1, 2, 3), new Int32Array([7, -7]), new Float64Array([0.1]), 'é'];
+    const bytes = varToBytes(value);
+    const memory = new ArrayBuffer(bytes.length + 7);
+    const view = new Uint8Array(memory, 3, bytes.length);
+    view.set(bytes);
+    expect(bytesToVar(view)).toStrictEqual(value);
+  });
+
   it('ignores bytes after the value, as bytes_to_var does', () => {
     expect(bytesToVar(Buffer.from('0200000005000000ffffffff', 'hex'))).toBe(5);
   });
@@ -389,6 +398,24 @@ describe('round trip', () => {
       expect(decoded.value, `round ${round}`).toStrictEqual(value);
       expect(varToBytes(decoded.value).equals(bytes), `round ${round}`).toBe(true);
     }
+  });
+
+  it('refuses every truncation of a value with an ENetError (seeded)', () => {
+    const random = new Random(0x7c);
+    let refused = 0;
+    for (let round = 0; round < 200; round++) {
+      const bytes = varToBytes(randomVariant(random, 0));
+      for (let length = 0; length < bytes.length; length++) {
+        try {
+          // Godot too accepts a PackedByteArray whose padding is cut off at the very end.
+          expect(decodeVariant(bytes.subarray(0, length)).length, bytes.toString('hex')).toBe(bytes.length);
+        } catch (error) {
+          if (!(error instanceof ENetError)) throw error;
+          refused++;
+        }
+      }
+    }
+    expect(refused).toBeGreaterThan(1000);
   });
 });
 
