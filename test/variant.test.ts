@@ -253,6 +253,10 @@ describe('malformed input', () => {
     }
   });
 
+  it('sends a lone surrogate as U+FFFD', () => {
+    expect(hex('\ud800')).toBe('0400000003000000efbfbd00');
+  });
+
   it('strips a NUL and what follows, and a leading BOM, from strings, as Godot', () => {
     expect(decodeHex('040000000300000061006200')).toBe('a');
     expect(decodeHex('0400000004000000efbbbf61')).toBe('a');
