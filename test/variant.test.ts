@@ -206,6 +206,17 @@ describe('embedding in packets', () => {
     expect(bytesToVar(view)).toStrictEqual(value);
   });
 
+  it('refuses to grow past the 2 GiB Godot can count, before allocating (ERR_OUT_OF_MEMORY)', () => {
+    const out = new ByteWriter();
+    out.uint32(1);
+    // A view's byteLength is all the writer looks at before it grows.
+    const huge = new Uint8Array(new ArrayBuffer(8), 0, 8);
+    Object.defineProperty(huge, 'byteLength', { value: 2 ** 31 - 4 });
+    expectENetError(() => out.bytes(huge), 'ERR_OUT_OF_MEMORY');
+    expect(out.length).toBe(4);
+    expectENetError(() => out.setUint32(1, 0), 'ERR_INVALID_PARAMETER');
+  });
+
   it('ignores bytes after the value, as bytes_to_var does', () => {
     expect(bytesToVar(Buffer.from('0200000005000000ffffffff', 'hex'))).toBe(5);
   });
