@@ -1,6 +1,6 @@
 # `godot-enet serve --agones` as a container image: one match per container, for Agones
 # (deploy/agones/, docs/scaling.md). The build context is a folder holding the package as
-# `npm pack` makes it (README "Releasing"), whose prebuilt linux-x64 binary (prebuilds/) is what
+# `npm pack` makes it (docs/development.md, Releasing), whose prebuilt linux-x64 binary (prebuilds/) is what
 # runs, so nothing is compiled here:
 #   npm run build:prebuild && npm pack && docker build -t godot-enet .
 FROM node:22-bookworm-slim

@@ -1,13 +1,13 @@
 // `godot-enet serve --agones` and AgonesGameServer against Agones' own SDK server (--local mode):
 // the image's command (Dockerfile) runs as a child process with Godot-like clients joining it,
 // and the GameServer is read back over the SDK server's HTTP API, as Agones would see it.
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AgonesGameServer, SceneMultiplayerServer } from '../lib/index';
 import { describeAgones, GameServerJson, SdkServer, startSdkServer } from './agones-sdk-server';
-import { agonesResource, imageCommand, Resource } from './deploy-files';
+import { agonesResource, imageCommand, Resource, root } from './deploy-files';
 import { runProgram, runScript, ScriptRun } from './fixtures/processes';
 import { GodotClient, until } from './godot-client';
 import { freeTcpPort, freeUdpPort } from './helpers';
@@ -138,6 +138,21 @@ describeAgones('godot-enet serve --agones', () => {
     await sdk.waitFor((gameServer) => gameServer.status.state === 'Shutdown', 'Shutdown');
     await until(() => reasons.length === 1, 5000 * slow, 'the shutdown event');
     expect(reasons).toEqual(['server-closed']);
+  });
+
+  it("docs/scaling.md's Node example goes Ready with its options and ends in Shutdown on SIGTERM", async () => {
+    const sdk = await sdkServer();
+    const example = /## In your own Node server\s+```js\n([\s\S]*?)```/.exec(readFileSync(join(root, 'docs/scaling.md'), 'utf8'))?.[1];
+    expect(example).toBeDefined();
+    const code = example!.replaceAll('7777', String(await freeUdpPort()));
+    const run = runProgram(process.execPath, ['-e', code], { cwd: root, env: { ...process.env, ...sdk.env } });
+    await run.line(/^Ready$/, 15_000 * slow);
+    const ready = await sdk.waitFor((gameServer) => gameServer.status.state === 'Ready', 'Ready');
+    expect(ready.status.lists.players.capacity).toBe('16');
+    expect(ready.object_meta.labels).toMatchObject({ 'agones.dev/sdk-mode': 'ctf' });
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toEqual({ code: 0, signal: null });
+    expect((await sdk.gameServer()).status.state).toBe('Shutdown');
   });
 });
 

@@ -10,7 +10,10 @@ import { StallMeter } from './StallMeter';
  */
 export interface AgonesManagedServer {
   /** The multiplayer peer underneath, for `refuseNewConnections` (`refuseUntilAllocated`). */
-  readonly multiplayer: { refuseNewConnections: boolean };
+  readonly multiplayer: {
+    /** While true, new clients are turned away. */
+    refuseNewConnections: boolean;
+  };
   /** The UDP port, 0 until bound. */
   getPort(): number;
   /** The players in the match now. */

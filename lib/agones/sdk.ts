@@ -5,10 +5,31 @@ import { ENetError, ErrorCode } from '../errors';
 /** The package `AgonesGameServer` talks to the SDK sidecar with. */
 export const AGONES_SDK_PACKAGE = '@google-cloud/agones-sdk';
 
-/** The GameServer as the SDK reports it (the fields this library reads). */
+/** The GameServer as the SDK reports it (the fields this library reads; the SDK gives more). */
 export interface AgonesGameServerObject {
-  objectMeta: { name: string; labelsMap: [string, string][]; annotationsMap: [string, string][] };
-  status: { state: string; address: string; portsList: { name: string; port: number }[] };
+  /** Kubernetes metadata. */
+  objectMeta: {
+    /** The GameServer's name. */
+    name: string;
+    /** Labels as [key, value] pairs. */
+    labelsMap: [string, string][];
+    /** Annotations as [key, value] pairs. */
+    annotationsMap: [string, string][];
+  };
+  /** Where it is and what state it is in. */
+  status: {
+    /** 'Scheduled', 'RequestReady', 'Ready', 'Allocated', 'Reserved', 'Shutdown', 'Unhealthy' … */
+    state: string;
+    /** The node's address, which clients connect to. */
+    address: string;
+    /** The host ports Agones gave the container's ports, which clients connect to. */
+    portsList: {
+      /** The port's name in the GameServer spec. */
+      name: string;
+      /** The host port. */
+      port: number;
+    }[];
+  };
 }
 
 /** The part of the SDK's `AgonesSDK` class this library uses (version 1.61). */
