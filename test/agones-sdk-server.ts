@@ -8,7 +8,7 @@ import { afterEach } from 'vitest';
 import { runProgram, ScriptRun } from './fixtures/processes';
 import { sleep } from './godot-client';
 import { freeTcpPort } from './helpers';
-import { withoutSanitizer } from './sanitized';
+import { slow, withoutSanitizer } from './sanitized';
 import { sharedBinary } from './shared-binary';
 import { Resource } from './deploy-files';
 
@@ -33,7 +33,7 @@ export interface SdkServer {
   grpcPort: number;
   /** The GameServer now. */
   gameServer(): Promise<GameServerJson>;
-  /** Waits until the GameServer satisfies `condition`, up to `ms`. */
+  /** Waits until the GameServer satisfies `condition`, up to `ms` (10 s; more under a sanitizer). */
   waitFor(condition: (gameServer: GameServerJson) => boolean, what: string, ms?: number): Promise<GameServerJson>;
   /** Allocates the GameServer, as a game's allocator would. */
   allocate(): Promise<void>;
@@ -67,7 +67,7 @@ export async function startSdkServer(gameServer: Resource, directory: string): P
     grpcPort,
     env: { AGONES_SDK_GRPC_PORT: String(grpcPort), AGONES_SDK_HTTP_PORT: String(httpPort) },
     gameServer: async () => (await (await http('/gameserver')).json()) as GameServerJson,
-    async waitFor(condition, what, ms = 10_000) {
+    async waitFor(condition, what, ms = 10_000 * slow) {
       const deadline = Date.now() + ms;
       for (;;) {
         const current = await sdk.gameServer();
@@ -84,7 +84,7 @@ export async function startSdkServer(gameServer: Resource, directory: string): P
     },
     healthPings: () => run.stderr().split('Health Ping Received').length - 1,
   };
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 10_000 * slow;
   while (!(await sdk.gameServer().then(() => true, () => false))) {
     if (run.exit || Date.now() > deadline) throw new Error(`the SDK server did not start:\n${run.stderr()}`);
     await sleep(50);

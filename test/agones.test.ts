@@ -10,7 +10,7 @@ import { describeAgones, GameServerJson, SdkServer, startSdkServer } from './ago
 import { agonesResource, imageCommand, Resource, root } from './deploy-files';
 import { runProgram, runScript, ScriptRun } from './fixtures/processes';
 import { GodotClient, until } from './godot-client';
-import { freeTcpPort, freeUdpPort } from './helpers';
+import { expectENetError, freeTcpPort, freeUdpPort } from './helpers';
 import { slow } from './sanitized';
 
 const bin = resolve(__dirname, '../bin/godot-enet.js');
@@ -124,10 +124,12 @@ describeAgones('godot-enet serve --agones', () => {
     await sdk.waitFor((gameServer) => gameServer.status.state === 'Ready', 'Ready');
     await until(() => sdk.healthPings() >= 2, 5000 * slow, 'health pings');
 
+    // Only this stall counts (a loaded machine may stall briefly before it).
+    withheld.length = 0;
     const stallUntil = Date.now() + 1000;
     while (Date.now() < stallUntil) { /* a wedged event loop */ }
     await until(() => withheld.length > 0, 2000 * slow, 'a withheld ping');
-    expect(withheld[0]).toBeGreaterThanOrEqual(900);
+    expect(Math.max(...withheld)).toBeGreaterThanOrEqual(900);
     // Pings resume once the loop is healthy again.
     const afterStall = sdk.healthPings();
     await until(() => sdk.healthPings() >= afterStall + 2, 5000 * slow, 'pings to resume');
@@ -171,6 +173,15 @@ describe('godot-enet serve --agones without Agones', () => {
       '--port', '0', '--bind', '127.0.0.1', '--agones'], { env: process.env });
     expect((await run.exited).code).toBe(1);
     expect(run.stderr()).toContain('run `npm install @google-cloud/agones-sdk`');
+  });
+
+  it('AgonesGameServer checks its options, and start() needs a started server', async () => {
+    const server = new SceneMultiplayerServer({ port: 0, bindIp: '127.0.0.1' });
+    expectENetError(() => new AgonesGameServer(server, { capacity: 1001 }), 'ERR_INVALID_PARAMETER');
+    expectENetError(() => new AgonesGameServer(server, { playersList: '' }), 'ERR_INVALID_PARAMETER');
+    expectENetError(() => new AgonesGameServer(server, { healthIntervalMs: 0 }), 'ERR_INVALID_PARAMETER');
+    expectENetError(() => new AgonesGameServer(server, { labels: { mode: 1 as unknown as string } }), 'ERR_INVALID_PARAMETER');
+    await expect(new AgonesGameServer(server).start()).rejects.toMatchObject({ code: 'ERR_UNCONFIGURED' });
   });
 
   it('explains bad Agones options with exit status 2', async () => {
