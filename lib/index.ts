@@ -11,6 +11,8 @@
  * - {@link AgonesGameServer}: a server as an Agones game server (needs the optional
  *   `@google-cloud/agones-sdk`).
  * - {@link TLSOptions}, {@link CryptoKey}, {@link X509Certificate} and {@link Crypto}: DTLS.
+ * - {@link varToBytes} and {@link bytesToVar}: Godot's binary Variant format, with a class for
+ *   each of Godot's value types ({@link Vector2}, {@link NodePath}…).
  *
  * The task-by-task guide is `docs/guide.md` in the repository; its last section maps every
  * Godot name to this API.
@@ -48,6 +50,7 @@ export { DEFAULT_LIMITS } from './HostLimits';
 export type { HostLimits } from './HostLimits';
 export type { CertificateRequest } from './Crypto';
 export type { ErrorName } from './errors';
+export * from './variant';
 
 import { addon } from './native';
 
