@@ -79,7 +79,7 @@ export interface BudgetCounts {
 /** Seconds' worth of its rate that each bucket holds. */
 const BURST_SECONDS = 2;
 /** `maxMalformed` frames are forgiven over this period. */
-const MALFORMED_FORGIVEN_MS = 60_000;
+const MALFORMED_FORGIVEN_SECONDS = 60;
 
 /** `DEFAULT_BUDGETS` with `changes` applied, each checked; throws ERR_INVALID_PARAMETER. */
 export function mergeBudgets(changes: Partial<PeerBudgets> = {}): PeerBudgets {
@@ -99,8 +99,9 @@ export function noCounts(): BudgetCounts {
   return { packetsDropped: 0, bytesDropped: 0, relaysDropped: 0, malformed: 0, malformedByReason: {} };
 }
 
-function bucket(rate: number, burstSeconds: number, now: number): TokenBucket | undefined {
-  return rate > 0 ? new TokenBucket(rate, rate * burstSeconds, now) : undefined;
+/** A bucket of `perPeriod` tokens refilled every `periodSeconds`; none for 0 (no budget). */
+function bucket(perPeriod: number, periodSeconds: number, now: number): TokenBucket | undefined {
+  return perPeriod > 0 ? new TokenBucket(perPeriod / periodSeconds, perPeriod, now) : undefined;
 }
 
 /**
@@ -117,10 +118,10 @@ export class PeerBudget {
 
   constructor(readonly budgets: PeerBudgets, readonly totals: BudgetCounts) {
     const now = performance.now();
-    this.#packets = bucket(budgets.packetsPerSecond, BURST_SECONDS, now);
-    this.#bytes = bucket(budgets.bytesPerSecond, BURST_SECONDS, now);
-    this.#relayBytes = bucket(budgets.relayBytesPerSecond, BURST_SECONDS, now);
-    this.#malformed = bucket(budgets.maxMalformed * 1000 / MALFORMED_FORGIVEN_MS, MALFORMED_FORGIVEN_MS / 1000, now);
+    this.#packets = bucket(budgets.packetsPerSecond * BURST_SECONDS, BURST_SECONDS, now);
+    this.#bytes = bucket(budgets.bytesPerSecond * BURST_SECONDS, BURST_SECONDS, now);
+    this.#relayBytes = bucket(budgets.relayBytesPerSecond * BURST_SECONDS, BURST_SECONDS, now);
+    this.#malformed = bucket(budgets.maxMalformed, MALFORMED_FORGIVEN_SECONDS, now);
   }
 
   /** Whether a packet of `length` bytes from the client is within its budgets; counts it dropped if not. */

@@ -392,12 +392,8 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
     else this.#authenticate(id, record, packet);
   };
 
-  /**
-   * Handles a packet from a joined client, or one `relayed` on its behalf (the inside of its
-   * relay request), which may not be a system command: Godot's clients reject those, and
-   * nested relays would multiply what one packet makes the server send.
-   */
-  #process(from: number, packet: Buffer, mode: TransferMode, channel: number, relayed = false): void {
+  /** Handles a packet from a joined client (or one relayed on its behalf). */
+  #process(from: number, packet: Buffer, mode: TransferMode, channel: number): void {
     if (packet.length === 0) return this.#misbehaved(from, 'empty');
     const command = packet[0] & COMMAND_MASK;
     if (command === COMMAND_RAW) {
@@ -405,8 +401,6 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
       else this.#misbehaved(from, 'truncated');
     } else if (command !== COMMAND_SYS) {
       this.emit('unhandledPacket', from, packet, mode, channel);
-    } else if (relayed) {
-      this.#misbehaved(from, 'unknown-command');
     } else if (packet[1] === SYS_AUTH && packet.length === 2) {
       // A late auth confirmation: Godot accepts it after joining too.
     } else if (packet[1] === SYS_AUTH) {
@@ -424,7 +418,10 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
 
   /** Godot 4.4+ relay table (spec §3.7), with the same mode and channel as the request. */
   #relay(from: number, destination: number, inner: Buffer, mode: TransferMode, channel: number): void {
-    if (destination === SERVER_ID) return this.#process(from, inner, mode, channel, true);
+    // Godot's clients reject a system command inside a relay, and nested relays would multiply
+    // what one packet makes the server send.
+    if ((inner[0] & COMMAND_MASK) === COMMAND_SYS) return this.#misbehaved(from, 'unknown-command');
+    if (destination === SERVER_ID) return this.#process(from, inner, mode, channel);
     if (destination === from) return this.#misbehaved(from, 'relay-to-self');
     if (destination > 0 && !this.#peers.get(destination)?.joined) {
       if (!this.#leftRecently(destination)) this.#misbehaved(from, 'relay-to-unknown-peer');
@@ -435,7 +432,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
     if (budget && !budget.admitRelay(inner.length, SYS_COMMAND_SIZE + inner.length, recipients.length)) return;
     const frame = sysFrame(SYS_RELAY, from, inner);
     for (const id of recipients) this.#send(id, frame, mode, channel);
-    if (destination === 0 || destination < -1) this.#process(from, inner, mode, channel, true);
+    if (destination === 0 || destination < -1) this.#process(from, inner, mode, channel);
   }
 
   /** Counts a malformed frame from `id`; past its budget, 'peerMisbehaved' fires and it is kicked. */

@@ -13,14 +13,14 @@ export class TokenBucket {
   }
 
   /**
-   * Takes `amount` tokens unless the bucket is empty or in debt (false). A take may overdraw:
-   * the bucket then refuses until the rate has paid the debt back, so a single item larger
-   * than the capacity still passes once, and the average stays within the rate.
+   * Takes `amount` tokens if the bucket holds them (true), else takes nothing (false). An amount
+   * over the capacity is taken from a full bucket, into debt that the rate pays back before the
+   * next take: so such an item still passes, and the average stays within the rate.
    */
   take(amount: number, now: number): boolean {
     this.#tokens = Math.min(this.capacity, this.#tokens + ((now - this.#refilledAt) * this.rate) / 1000);
     this.#refilledAt = now;
-    if (this.#tokens <= 0) return false;
+    if (this.#tokens < Math.min(amount, this.capacity)) return false;
     this.#tokens -= amount;
     return true;
   }
