@@ -12,8 +12,10 @@ import { TokenBucket } from './TokenBucket';
  */
 export interface PeerBudgets {
   /**
-   * Packets a second a client may send (SceneMultiplayer frames, relay requests included);
-   * default 2000. Over it, packets are dropped unread and counted.
+   * Packets a second a client may send (SceneMultiplayer frames, relay requests included) for
+   * each client connected, itself included: Godot 4.4+ sends an RPC to all as one packet to each
+   * other client (relayed) and one to the server. Default 1000: 16 a frame at 60 Hz to everyone.
+   * Over it, packets are dropped unread and counted.
    */
   packetsPerSecond: number;
   /** Bytes a second a client may send (payload, as `PeerStats.bytesIn`); default 1 MiB. Over it: dropped. */
@@ -38,7 +40,7 @@ export interface PeerBudgets {
 
 /** The budgets a `SceneMultiplayerServer` applies unless told otherwise (see {@link PeerBudgets}). */
 export const DEFAULT_BUDGETS: Readonly<PeerBudgets> = Object.freeze({
-  packetsPerSecond: 2000,
+  packetsPerSecond: 1000,
   bytesPerSecond: 1024 * 1024,
   relayBytesPerSecond: 2 * 1024 * 1024,
   maxAuthBytes: 16 * 1024,
@@ -124,10 +126,10 @@ export class PeerBudget {
     this.#malformed = bucket(budgets.maxMalformed, MALFORMED_FORGIVEN_SECONDS, now);
   }
 
-  /** Whether a packet of `length` bytes from the client is within its budgets; counts it dropped if not. */
-  admit(length: number): boolean {
+  /** Whether a packet of `length` bytes from the client is within its budgets, `clients` connected; counts it dropped if not. */
+  admit(length: number, clients: number): boolean {
     const now = performance.now();
-    if ((this.#packets?.take(1, now) ?? true) && (this.#bytes?.take(length, now) ?? true)) return true;
+    if ((this.#packets?.take(1, now, clients) ?? true) && (this.#bytes?.take(length, now) ?? true)) return true;
     this.#count('packetsDropped', 1);
     this.#count('bytesDropped', length);
     return false;

@@ -387,7 +387,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
     if (!record || record.kickTimer !== undefined) return;
     record.packetsIn++;
     record.bytesIn += packet.length;
-    if (!record.budget.admit(packet.length)) return;
+    if (!record.budget.admit(packet.length, this.#peers.size)) return;
     if (record.joined) this.#process(id, packet, mode, channel);
     else this.#authenticate(id, record, packet);
   };

@@ -1,14 +1,14 @@
 /**
- * A token bucket: `rate` tokens a second, holding at most `capacity`, full at the start. Refilled
- * lazily from the clock when asked, so an idle bucket costs nothing. Internal to the server's
- * per-peer budgets.
+ * A token bucket: `rate` tokens a second, holding at most `capacity`, full at the start; both
+ * times a `scale` given with each take. Refilled lazily from the clock when asked, so an idle
+ * bucket costs nothing. Internal to the server's per-peer budgets.
  */
 export class TokenBucket {
   #tokens: number;
   #refilledAt: number;
 
   constructor(readonly rate: number, readonly capacity: number, now: number) {
-    this.#tokens = capacity;
+    this.#tokens = Infinity;  // full at the first take's scale
     this.#refilledAt = now;
   }
 
@@ -17,10 +17,11 @@ export class TokenBucket {
    * over the capacity is taken from a full bucket, into debt that the rate pays back before the
    * next take: so such an item still passes, and the average stays within the rate.
    */
-  take(amount: number, now: number): boolean {
-    this.#tokens = Math.min(this.capacity, this.#tokens + ((now - this.#refilledAt) * this.rate) / 1000);
+  take(amount: number, now: number, scale = 1): boolean {
+    const capacity = this.capacity * scale;
+    this.#tokens = Math.min(capacity, this.#tokens + ((now - this.#refilledAt) * this.rate * scale) / 1000);
     this.#refilledAt = now;
-    if (this.#tokens < Math.min(amount, this.capacity)) return false;
+    if (this.#tokens < Math.min(amount, capacity)) return false;
     this.#tokens -= amount;
     return true;
   }

@@ -22,7 +22,8 @@ const USAGE = `Usage:
       --no-relay                 do not announce clients to each other nor relay between them
       --stats-interval SECONDS   how often to log a stats line (default 10; 0: never)
     Per-client budgets (0 turns one off; docs/guide.md, "Per-peer budgets", explains the defaults):
-      --packets-per-second N     packets a client may send a second (default 2000; more are dropped)
+      --packets-per-second N     packets a client may send a second, per client connected
+                                 (default 1000; more are dropped)
       --bytes-per-second N       bytes a client may send a second (default 1048576; more are dropped)
       --relay-bytes-per-second N bytes a second a client's relays may make the server send, every
                                  copy counted (default 2097152; more are dropped)
