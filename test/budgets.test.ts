@@ -130,7 +130,7 @@ describe('per-peer budgets, one by one', () => {
     await until(() => server.getPeerStats(client.id)!.packetsIn === 60, 3000, 'the burst');
     // 40, the burst, and what the rate added while they arrived (a few ms; more on a loaded machine).
     expect(got.length).toBeGreaterThanOrEqual(40);
-    expect(got.length).toBeLessThan(45);
+    expect(got.length).toBeLessThan(50);
     expect(got).toEqual(Array.from({ length: got.length }, (_, i) => `${i + 10}`));
     expect(server.getPeerStats(client.id)).toMatchObject({ packetsDropped: 60 - got.length, bytesDropped: (60 - got.length) * 3 });
     const passed = got.length;
@@ -143,7 +143,7 @@ describe('per-peer budgets, one by one', () => {
     const [busy] = await joinClients(scaled.getPort(), 3);
     for (let i = 0; i < 200; i++) busy.send(rawFrame(Buffer.from(`${i}`)));
     await until(() => scaled.getPeerStats(busy.id)!.packetsIn === 200, 3000, 'the burst');
-    expect(scaled.getPeerStats(busy.id)!.packetsDropped).toBeGreaterThan(200 - 125);
+    expect(scaled.getPeerStats(busy.id)!.packetsDropped).toBeGreaterThan(200 - 140);
     expect(scaled.getPeerStats(busy.id)!.packetsDropped).toBeLessThanOrEqual(200 - 120);
 
     const bytesServer = startServer({ budgets: { bytesPerSecond: 1000 } });
@@ -229,7 +229,7 @@ describe('per-peer budgets against issue 20\'s attacks', () => {
     expect(after.stats).toMatchObject({ misbehaved: 1, malformed: DEFAULT_BUDGETS.maxMalformed + 1 });
     for (const client of honest) expect(relayedFrom(client, ABUSER)).toEqual([]);
     if (!sanitized) expect(Math.max(after.rss, after.peakRss) - before.rss).toBeLessThan(16 * MiB);
-  }, 60_000);
+  }, 60_000 * slow);
 
   it('with kicking off, the flood is dropped by the packet and byte budgets and relays nothing to honest clients', async () => {
     child = await forkSceneServer({ maxMalformed: 0 });
@@ -249,7 +249,7 @@ describe('per-peer budgets against issue 20\'s attacks', () => {
     expect(abuser.packetsDropped).toBeGreaterThan(0);
     expect(abuser.malformed).toBeGreaterThan(DEFAULT_BUDGETS.maxMalformed);
     for (const client of honest) expect(relayedFrom(client, ABUSER)).toEqual([]);
-  }, 60_000);
+  }, 60_000 * slow);
 
   it('a relay-to-all flood in a match of 8: the server sends on its behalf no more than relayBytesPerSecond; the others keep every message', async () => {
     child = await forkSceneServer();
@@ -272,5 +272,5 @@ describe('per-peer budgets against issue 20\'s attacks', () => {
     expect(sentOnItsBehalf).toBeGreaterThanOrEqual(DEFAULT_BUDGETS.relayBytesPerSecond);  // the budget, not something else, limits it
     expect(abuser.relaysDropped).toBeGreaterThan(0);
     expect(abuser.malformed).toBe(0);
-  }, 60_000);
+  }, 60_000 * slow);
 });
