@@ -58,7 +58,7 @@ export const DEFAULT_BUDGETS: Readonly<PeerBudgets> = Object.freeze({
  * - `auth-after-join`: an auth message with data from a client that has joined;
  * - `auth-too-large`: an auth message over `maxAuthBytes`;
  * - `relay-disabled`: a relay request to a server without relay;
- * - `relay-to-unknown-peer`: to an ID that is not a client (nor left in the last 10 s);
+ * - `relay-to-unknown-peer`: to an ID that is not a client (nor left in the last minute);
  * - `relay-to-self`: a relay addressed to its own sender.
  */
 export type MisbehaviourReason = 'empty' | 'truncated' | 'unknown-command' | 'auth-after-join' | 'auth-too-large'

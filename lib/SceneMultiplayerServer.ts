@@ -140,7 +140,7 @@ const KICK_GRACE_MS = 2000;
  * A relay to a client that left this recently is not malformed: the sender had not yet heard
  * that it left (Godot ignores these too). Bounded: the oldest are forgotten first.
  */
-const RECENTLY_LEFT_MS = 10_000;
+const RECENTLY_LEFT_MS = 60_000;
 const RECENTLY_LEFT_MAX = 4096;
 
 interface PeerRecord {
