@@ -1,8 +1,9 @@
 # A Godot client playing normally through a SceneMultiplayerServer (test/godot/budgets.test.ts):
 # create_client + SceneMultiplayer, waits until --peers other clients are there, then for --play
 # seconds sends, --hz times a second, a reliable RPC to all with --rpc-bytes of state and
-# --raw-bytes with send_bytes to all (relayed by the server). Reports `playing` (its ID), then,
-# --linger seconds after it stopped sending, `done` with what it sent and received, and quits.
+# --raw-bytes with send_bytes to all (relayed by the server). Reports `playing` (its ID),
+# `stopped` when it stops sending, then, --linger seconds later, `done` with what it sent and
+# received, and quits.
 extends "res://program.gd"
 
 var peer := ENetMultiplayerPeer.new()
@@ -52,6 +53,7 @@ func step() -> void:
 			next_usec += period
 		if next_usec >= play_until:
 			stopped_msec = Time.get_ticks_msec()
+			report("stopped", {"sent": sent})
 		return
 	if Time.get_ticks_msec() - stopped_msec >= int(float(option("linger", "2")) * 1000.0):
 		report("done", {"sent": sent, "rpc_from": game.ticks, "raw_from": raw_from})
