@@ -33,6 +33,8 @@ export type {
   SceneMultiplayerServerOptions,
   ServerStats,
 } from './SceneMultiplayerServer';
+export { DEFAULT_BUDGETS } from './PeerBudget';
+export type { BudgetCounts, MisbehaviourReason, PeerBudgets } from './PeerBudget';
 export { SignalingServer } from './mesh/SignalingServer';
 export type { SignalingServerEvents, SignalingServerOptions } from './mesh/SignalingServer';
 export { SignalingClient } from './mesh/SignalingClient';
