@@ -403,7 +403,7 @@ function randomVariant(random: Random, depth: number): Variant {
 describe('round trip', () => {
   it('decodes every random value to itself and encodes it back to the same bytes (seeded)', () => {
     const random = new Random(0x15);
-    for (let round = 0; round < 3000; round++) {
+    for (let round = 0; round < 2000; round++) {
       const value = randomVariant(random, 0);
       const bytes = varToBytes(value);
       expect(bytes.length % 4, `round ${round}`).toBe(0);
@@ -418,7 +418,7 @@ describe('round trip', () => {
   it('refuses every truncation of a value with an ENetError (seeded)', () => {
     const random = new Random(0x7c);
     let refused = 0;
-    for (let round = 0; round < 200; round++) {
+    for (let round = 0; round < 150; round++) {
       const bytes = varToBytes(randomVariant(random, 0));
       for (let length = 0; length < bytes.length; length++) {
         try {
@@ -462,9 +462,9 @@ describe('fuzz', () => {
     const corpus = Array.from({ length: 200 }, () => varToBytes(randomVariant(random, 0), { fullObjects: true }));
     corpus.push(varToBytes(new EncodedObject('Node', { name: 'n', script: 'res://a.gd' }), { fullObjects: true }));
     const codes = new Map<string, number>();
-    const deadline = performance.now() + 5000;
+    const deadline = performance.now() + 3000;
     let inputs = 0;
-    for (; inputs < 50_000 && performance.now() < deadline; inputs++) {
+    for (; inputs < 30_000 && performance.now() < deadline; inputs++) {
       const input = mutate(random, random.pick(corpus));
       const allowObjects = random.below(2) === 1;
       let decoded: Variant;
