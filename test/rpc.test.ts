@@ -233,6 +233,8 @@ describe('SceneMultiplayerClient with SceneMultiplayerServer', () => {
     expect(first.rpc('Game', 'state', [1])).toBe(ErrorCode.OK);
     expect(atClient).toEqual([[id, [1]]]);
     await until(() => refusals.length === 1, 5000, 'the refusal');
+    expect(first.rpcId(id, 'Game', 'state', 'not an array')).toBe(ErrorCode.FAILED); // checked like a remote call
+    expect(atClient).toHaveLength(1);
     expect(server.rpc('Game', 'state', ['from the server'])).toBe(ErrorCode.OK);
     await until(() => atClient.length === 2, 5000, 'the server\'s state');
     expect(atClient[1]).toEqual([1, ['from the server']]);
