@@ -37,6 +37,11 @@ describe('RPC frames', () => {
     expect(order.map((name) => node.method(name)!.id)).toEqual([0, 1, 2, 3, 4, 5]);
     expect(node.checksum).toBe(createHash('md5').update(order.join('')).digest('hex'));
     expect(new RpcNode('Game', {}).checksum).toBe('d41d8cd98f00b204e9800998ecf8427e');
+    // rpc_config()'s methods come first, numbered from 0x8000.
+    const mixed = new RpcNode('Game', { b: {}, z: { rpcConfig: true }, a: {}, y: { rpcConfig: true } });
+    expect(['y', 'z', 'a', 'b'].map((name) => mixed.method(name)!.id)).toEqual([0x8000, 0x8001, 0, 1]);
+    expect(mixed.methodById(0x8001)!.name).toBe('z');
+    expect(mixed.checksum).toBe(createHash('md5').update('yzab').digest('hex'));
   });
 
   it('checks declarations (ERR_INVALID_PARAMETER)', () => {
@@ -48,6 +53,7 @@ describe('RPC frames', () => {
     expectENetError(() => new RpcNode('Game', { f: { args: ['integer'] } }), 'ERR_INVALID_PARAMETER');
     expectENetError(() => new RpcNode('Game', { f: { args: ['int'], required: 2 } }), 'ERR_INVALID_PARAMETER');
     expectENetError(() => new RpcNode('Game', { f: { call: 'run' as never } }), 'ERR_INVALID_PARAMETER');
+    expectENetError(() => new RpcNode('Game', { f: { rpcConfig: 1 as never } }), 'ERR_INVALID_PARAMETER');
   });
 
   it('lays out REMOTE_CALL as Godot: node ID in 8, 16 or 32 bits, or the path appended; method ID in 8 or 16 bits', () => {

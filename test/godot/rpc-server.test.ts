@@ -71,9 +71,12 @@ describeGodot('RPCs: Godot clients and a Node SceneMultiplayerServer', () => {
       expect(server.rpcId(-a.id, 'Game', 'ping', 3, 'to all but a')).toBe(ErrorCode.OK);
       expect(server.rpcId(b.id, 'Game', 'bytes', Buffer.from([9, 8, 7]))).toBe(ErrorCode.OK);
       expect(server.rpcId(b.id, 'Game', 'nothing')).toBe(ErrorCode.OK);
+      expect(server.rpcId(b.id, 'Game', 'configured', 4)).toBe(ErrorCode.OK); // an rpc_config() method: 16-bit ID
       expect(server.rpc('Game', 'announce', 'hello')).toBe(ErrorCode.OK);
       await until(() => callsOf(a.godot, 'announce').length === 1 && callsOf(b.godot, 'announce').length === 1, 10_000, 'announce');
-      await until(() => callsOf(b.godot, 'nothing').length === 1, 10_000, 'nothing');
+      await until(() => callsOf(b.godot, 'configured').length === 1, 10_000, 'configured');
+      expect(callsOf(b.godot, 'nothing')).toHaveLength(1);
+      expect(callsOf(b.godot, 'configured')[0]).toMatchObject({ sender: 1, args: ['4'] });
       expect(callsOf(a.godot, 'ping').map((call) => call.args)).toEqual([['1', '"to a"'], ['2', '"to all"']]);
       expect(callsOf(b.godot, 'ping').map((call) => call.args)).toEqual([['2', '"to all"'], ['3', '"to all but a"']]);
       expect(callsOf(b.godot, 'bytes').map((call) => [call.args, call.types])).toEqual([[['PackedByteArray(9, 8, 7)'], ['PackedByteArray']]]);
@@ -143,10 +146,12 @@ describeGodot('RPCs: Godot clients and a Node SceneMultiplayerServer', () => {
     expect(calls).toEqual([{ method: 'only_authority', sender: id, args: [1] }]);
     server.rpcId(id, 'Game', 'act', 'bytes', 1);
     server.rpcId(id, 'Game', 'act', 'nothing', 1);
-    await until(() => calls.length === 3, 10_000, 'bytes and nothing');
+    server.rpcId(id, 'Game', 'act', 'configured', 1);
+    await until(() => calls.length === 4, 10_000, 'bytes, nothing and configured');
     expect(calls.slice(1)).toEqual([
       { method: 'bytes', sender: id, args: [Buffer.from([1, 2, 3])] },
       { method: 'nothing', sender: id, args: [] },
+      { method: 'configured', sender: id, args: [3] },
     ]);
     expect(server.getPeerIds()).toEqual([id]);
     expect(godot.stderr()).not.toMatch(/checksum/);
