@@ -4,7 +4,8 @@
 #   [--dtls-cert=FILE.crt --dtls-host=NAME]: DTLS, trusting that certificate for that name
 #   [--auth=TOKEN]: an auth_callback; the client sends TOKEN when the server asks it to
 #     authenticate (peer_authenticating), answers "challenge:X" with "answer:X", and completes
-#     its side at once unless --complete-auth=no. --auth=silent: never sends anything.
+#     its side at once, or --complete-auth=after-answer (once it answered), or =no (never).
+#     --auth=silent: never sends anything.
 extends "res://mp_common.gd"
 
 var peer := ENetMultiplayerPeer.new()
@@ -41,6 +42,8 @@ func _on_auth_data(id: int, data: PackedByteArray) -> void:
 	report("auth_data", {"from": id, "text": text})
 	if text.begins_with("challenge:"):
 		get_multiplayer().send_auth(id, ("answer:" + text.trim_prefix("challenge:")).to_utf8_buffer())
+		if option("complete-auth") == "after-answer":
+			get_multiplayer().complete_auth(id)
 
 
 ## Command `complete_auth`: completes this side of the auth with the server.

@@ -1,0 +1,128 @@
+// A full mesh of Godot 4 peers (mp_mesh.gd: create_mesh + add_mesh_peer, SceneMultiplayer) and
+// our peers (ENetMultiplayerPeer.createMesh + addMeshPeer), linked by direct addresses on
+// 127.0.0.1: every peer receives from every other.
+import { afterEach, expect, it } from 'vitest';
+import { ENetConnection, ENetMultiplayerPeer } from '../../lib/index';
+import { until } from '../godot-client';
+import { freeUdpPort } from '../helpers';
+import { describeGodot } from './godot';
+import { MpRun, runMp } from './multiplayer';
+
+/** SceneMultiplayer's raw-bytes frame: what Godot's send_bytes sends and peer_packet reports. */
+const RAW = 3;
+
+/** One link of a peer: the other peer, and whether this side listens on the port or connects to it. */
+interface Link {
+  id: number;
+  listen?: number;
+  connect?: number;
+}
+
+/** For every pair of `ids`, a free port: the lower ID listens, the higher one connects. */
+async function fullMesh(ids: number[]): Promise<Map<number, Link[]>> {
+  const links = new Map<number, Link[]>(ids.map((id) => [id, []]));
+  for (const [index, low] of ids.entries()) {
+    for (const high of ids.slice(index + 1)) {
+      const port = await freeUdpPort();
+      links.get(low)!.push({ id: high, listen: port });
+      links.get(high)!.push({ id: low, connect: port });
+    }
+  }
+  return links;
+}
+
+interface OurPeer {
+  multiplayer: ENetMultiplayerPeer;
+  /** What arrived: sender and text of raw-bytes frames. */
+  heard: { from: number; text: string }[];
+}
+
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const cleanup of cleanups.splice(0)) cleanup();
+});
+
+/** Our mesh peer `id`: one host per link, handed to addMeshPeer once its peer connects. */
+function ourMeshPeer(id: number, links: Link[]): OurPeer {
+  const multiplayer = new ENetMultiplayerPeer();
+  const peer: OurPeer = { multiplayer, heard: [] };
+  multiplayer.createMesh(id);
+  multiplayer.on('packet', (from, packet) => {
+    if (packet[0] === RAW) peer.heard.push({ from, text: packet.subarray(1).toString() });
+  });
+  multiplayer.start();
+  const hosts = links.map((link) => {
+    const host = new ENetConnection();
+    if (link.listen !== undefined) host.createHostBound('127.0.0.1', link.listen, 1);
+    else {
+      host.createHost(1);
+      host.connectToHost('127.0.0.1', link.connect!, 0, id);
+    }
+    host.once('connect', () => multiplayer.addMeshPeer(link.id, host));
+    host.start();
+    return host;
+  });
+  cleanups.push(() => {
+    multiplayer.close();
+    for (const host of hosts) if (host.native.isActive()) host.destroy();
+  });
+  return peer;
+}
+
+describeGodot('ENet mesh of Godot 4 and our peers', () => {
+  it('two Godot peers and two of ours form a full mesh by direct addresses; each receives bytes from every other, Godot peers RPCs too', async () => {
+    const godotIds = [11, 13];
+    const ourIds = [12, 14];
+    const all = [...godotIds, ...ourIds].sort((a, b) => a - b);
+    const links = await fullMesh(all);
+    const godots = new Map<number, MpRun>();
+    await Promise.all(godotIds.map(async (id) => godots.set(id, await runMp('mp_mesh.gd', { id, links: JSON.stringify(links.get(id)) }))));
+    const ours = new Map(ourIds.map((id) => [id, ourMeshPeer(id, links.get(id)!)]));
+
+    for (const [id, godot] of godots) {
+      expect(await godot.waitFor('created')).toEqual({ error: 0, id });
+      await until(() => godot.all('peer_connected').length === 3, 10_000, `Godot peer ${id} to link with all`);
+      expect(godot.all('linked').every((linked) => linked.error === 0)).toBe(true);
+      expect(godot.all('peer_connected').map((event) => event.id).sort()).toEqual(all.filter((other) => other !== id));
+    }
+    for (const [id, peer] of ours) {
+      await until(() => all.every((other) => other === id || peer.multiplayer.getPeer(other) !== null), 10_000,
+        `our peer ${id} to link with all`);
+    }
+
+    for (const [id, godot] of godots) {
+      godot.command({ do: 'send', to: 0, text: `hello from ${id}` });
+      for (const other of godotIds) if (other !== id) godot.command({ do: 'rpc', to: other, text: `rpc from ${id}` });
+    }
+    for (const [id, peer] of ours) {
+      peer.multiplayer.setTargetPeer(0);
+      peer.multiplayer.putPacket(Buffer.from(`\x03hello from ${id}`));
+    }
+    for (const [id, godot] of godots) {
+      for (const other of all) {
+        if (other !== id) await godot.waitFor('peer_packet', { from: other, text: `hello from ${other}` });
+      }
+      const otherGodot = godotIds.find((other) => other !== id)!;
+      expect(await godot.waitFor('rpc', { text: `rpc from ${otherGodot}` })).toEqual({ from: otherGodot, text: `rpc from ${otherGodot}`, method: 'hear' });
+    }
+    for (const [id, peer] of ours) {
+      const expected = all.filter((other) => other !== id).map((other) => ({ from: other, text: `hello from ${other}` }));
+      await until(() => peer.heard.length === expected.length, 5000, `our peer ${id} to hear from every other`);
+      expect(peer.heard.sort((a, b) => a.from - b.from)).toEqual(expected);
+    }
+  });
+
+  it('a Godot mesh peer that quits is reported as gone by every other peer', async () => {
+    const links = await fullMesh([21, 22, 23]);
+    const leaving = await runMp('mp_mesh.gd', { id: 21, links: JSON.stringify(links.get(21)) });
+    const staying = await runMp('mp_mesh.gd', { id: 22, links: JSON.stringify(links.get(22)) });
+    const ours = ourMeshPeer(23, links.get(23)!);
+    const left: number[] = [];
+    ours.multiplayer.on('peerDisconnected', (id) => left.push(id));
+    await until(() => leaving.all('peer_connected').length === 2 && staying.all('peer_connected').length === 2, 10_000, 'the mesh');
+    leaving.command({ do: 'quit' });
+    await staying.waitFor('peer_disconnected', { id: 21 });
+    await until(() => left.length === 1, 5000, 'our peer to see 21 go');
+    expect(left).toEqual([21]);
+  });
+});
