@@ -112,7 +112,7 @@ describeGodot('ENet mesh of Godot 4 and our peers', () => {
     }
   });
 
-  it('a Godot mesh peer that quits is reported as gone by every other peer', async () => {
+  it('a Godot mesh peer that quits, and one of ours that closes, are reported as gone by the others', async () => {
     const links = await fullMesh([21, 22, 23]);
     const leaving = await runMp('mp_mesh.gd', { id: 21, links: JSON.stringify(links.get(21)) });
     const staying = await runMp('mp_mesh.gd', { id: 22, links: JSON.stringify(links.get(22)) });
@@ -124,5 +124,7 @@ describeGodot('ENet mesh of Godot 4 and our peers', () => {
     await staying.waitFor('peer_disconnected', { id: 21 });
     await until(() => left.length === 1, 5000, 'our peer to see 21 go');
     expect(left).toEqual([21]);
+    ours.multiplayer.close();
+    await staying.waitFor('peer_disconnected', { id: 23 }, 2000);
   });
 });

@@ -48,10 +48,10 @@ function watched(peer = new ENetMultiplayerPeer()): Ours {
   return seen;
 }
 
-function ourServer(maxClients = 32): Ours {
+function ourServer(maxChannels = 0): Ours {
   const server = watched();
   server.peer.setBindIp('127.0.0.1');
-  server.peer.createServer(0, maxClients);
+  server.peer.createServer(0, 32, maxChannels);
   server.peer.start();
   return server;
 }
@@ -74,9 +74,9 @@ async function godotClient(server: Ours): Promise<{ godot: MpRun; id: number }> 
   return { godot, id };
 }
 
-async function godotServer(): Promise<{ godot: MpRun; port: number }> {
+async function godotServer(options: Record<string, number> = {}): Promise<{ godot: MpRun; port: number }> {
   const port = await freeUdpPort();
-  const godot = await runMp('mp_peer.gd', { role: 'server', port });
+  const godot = await runMp('mp_peer.gd', { role: 'server', port, ...options });
   expect(await godot.waitFor('created')).toEqual({ error: 0, id: 1 });
   return { godot, port };
 }
@@ -119,6 +119,16 @@ describeGodot('ENetMultiplayerPeer and Godot 4: our server, Godot clients', () =
     }
     await until(() => server.packets.length === ROUTES.length, 5000, 'the packets up');
     for (const [mode, channel] of ROUTES) expect(received(server, `up ${mode} ${channel}`)).toEqual({ from: id, channel, mode, text: `up ${mode} ${channel}` });
+  });
+
+  it('createServer(maxChannels) gives each Godot client that many user channels (Godot\'s own create_server does not: see below)', async () => {
+    const server = ourServer(4);
+    const { godot, id } = await godotClient(server);
+    expect(await godot.call({ do: 'channels', id: 1 })).toBe(4 + 2);
+    expect(server.peer.getPeer(id)!.getChannels()).toBe(4 + 2);
+    godot.command({ do: 'put', target: 1, text: 'on the last channel', channel: 4 });
+    await until(() => received(server, 'on the last channel') !== undefined, 5000, 'the packet on channel 4');
+    expect(received(server, 'on the last channel')).toMatchObject({ from: id, channel: 4 });
   });
 
   it('sends to one client, to all (0) and to all but one (−ID) with set_target_peer', async () => {
@@ -218,6 +228,14 @@ describeGodot('ENetMultiplayerPeer and Godot 4: our clients, a Godot server', ()
     expect(texts(a)).toEqual(['to all', 'not to b', 'end']);
     expect(texts(b)).toEqual(['to all', 'end']);
     expect(texts(c)).toEqual(['to all', 'not to b', 'to c', 'end']);
+  });
+
+  it('Godot misbehaviour (godot#123254): create_server\'s max_channels reaches ENet as the incoming bandwidth, so clients still get all 255 channels', async () => {
+    const { godot, port } = await godotServer({ 'max-channels': 4 });
+    const client = await ourClient(port);
+    expect(client.peer.getPeer(1)!.getChannels()).toBe(255);
+    await godot.waitFor('peer_connected', { id: client.peer.getUniqueId() });
+    expect(await godot.call({ do: 'channels', id: client.peer.getUniqueId() })).toBe(255);
   });
 
   it('Godot misbehaviour: a Godot server refusing new connections resets the client silently, which connects and then times out', async () => {

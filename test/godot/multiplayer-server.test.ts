@@ -4,6 +4,7 @@
 import { afterEach, expect, it } from 'vitest';
 import { AuthHook, SceneMultiplayerServer, TransferMode } from '../../lib/index';
 import { until } from '../godot-client';
+import { freeUdpPort } from '../helpers';
 import { describeGodot } from './godot';
 import { MpRun, Report, runMp } from './multiplayer';
 
@@ -66,6 +67,9 @@ async function join(port: number, count: number): Promise<Client[]> {
   return clients;
 }
 
+/** Bytes that ENet fragments (over 100 kB), relayed whole. */
+const LARGE = Array.from({ length: 20_000 }, (_, index) => `${index},`).join('').slice(0, 100_001);
+
 const ids = (reports: Report[]): unknown[] => reports.map((report) => report.id);
 const texts = (godot: MpRun, fields: Report = {}): unknown[] => godot.all('peer_packet', fields).map((packet) => packet.text);
 
@@ -91,11 +95,12 @@ describeGodot('SceneMultiplayerServer with Godot 4 clients', () => {
     a.godot.command({ do: 'send', to: 0, text: 'a to all', mode: 'ordered', channel: 2 });
     a.godot.command({ do: 'send', to: -b.id, text: 'a to all but b', mode: 'unreliable' });
     a.godot.command({ do: 'send', to: 1, text: 'a to the server', channel: 5 });
+    a.godot.command({ do: 'send', to: c.id, text: LARGE });
     a.godot.command({ do: 'send', to: c.id, text: 'a to c: end' });
     await c.godot.waitFor('peer_packet', { text: 'a to c: end' });
     await b.godot.waitFor('peer_packet', { text: 'a to all' });
     expect(texts(b.godot, { from: a.id })).toEqual(['a to b', 'a to all']);
-    expect(texts(c.godot, { from: a.id })).toEqual(['a to all', 'a to all but b', 'a to c: end']);
+    expect(texts(c.godot, { from: a.id })).toEqual(['a to all', 'a to all but b', LARGE, 'a to c: end']);
     expect(texts(a.godot)).toEqual([]);
     expect(heard.bytes).toEqual([
       { from: a.id, text: 'a to all', mode: TransferMode.TRANSFER_MODE_UNRELIABLE_ORDERED, channel: 2 },
@@ -122,6 +127,9 @@ describeGodot('SceneMultiplayerServer with Godot 4 clients', () => {
     await until(() => heard.relays.some((relay) => relay.from === b.id && relay.to === a.id && (relay.inner[0] & 7) === CONFIRM_PATH),
       5000, 'b to confirm the path to a');
     expect(fromAToB(SIMPLIFY_PATH)).toHaveLength(1);
+    // b's RPC leaves after its confirmation on the same reliable channel: once a has it, a has the confirmation.
+    b.godot.command({ do: 'rpc', to: a.id, text: 'reply' });
+    expect(await a.godot.waitFor('rpc', { text: 'reply' })).toEqual({ from: b.id, text: 'reply', method: 'hear' });
     a.godot.command({ do: 'rpc', to: b.id, text: 'second' });
     await b.godot.waitFor('rpc', { text: 'second' });
     const [first, second] = fromAToB(0);
@@ -129,9 +137,7 @@ describeGodot('SceneMultiplayerServer with Godot 4 clients', () => {
     expect(second.inner.includes('Rpc')).toBe(false);
     expect(second.inner.length).toBeLessThan(first.inner.length);
 
-    b.godot.command({ do: 'rpc', to: a.id, text: 'reply' });
     c.godot.command({ do: 'rpc', to: 0, text: 'c to all', method: 'hear_on_channel' });
-    expect(await a.godot.waitFor('rpc', { text: 'reply' })).toEqual({ from: b.id, text: 'reply', method: 'hear' });
     for (const { godot } of [a, b]) {
       expect(await godot.waitFor('rpc', { text: 'c to all' })).toEqual({ from: c.id, text: 'c to all', method: 'hear_on_channel' });
     }
@@ -178,6 +184,35 @@ describeGodot('SceneMultiplayerServer with Godot 4 clients', () => {
     const client = await startClient(port, { auth: 'secret', 'complete-auth': 'no' });
     await client.godot.waitFor('peer_authentication_failed', { id: 1 });
     expect(heard.authFailed).toEqual([client.id]);
+    expect(client.godot.all('connected_to_server')).toEqual([]);
+  });
+
+  it('a Godot client that leaves while authenticating is reported as peerAuthenticationFailed, as Godot\'s own server reports peer_authentication_failed', async () => {
+    const godotPort = await freeUdpPort();
+    const godotServer = await runMp('mp_server.gd', { port: godotPort, auth: 'secret' });
+    await godotServer.waitFor('created', { error: 0 });
+    const { server, heard, port } = startServer({ auth: () => true });
+    const authenticating: number[] = [];
+    server.on('peerAuthenticating', (id) => authenticating.push(id));
+    const [toGodot, toOurs] = await Promise.all([startClient(godotPort, { auth: 'silent' }), startClient(port, { auth: 'silent' })]);
+    // Each server knows the client before it leaves (else ENet reports no connection at all).
+    await godotServer.waitFor('peer_authenticating', { id: toGodot.id });
+    await until(() => authenticating.includes(toOurs.id), 5000, 'peerAuthenticating');
+    for (const { godot } of [toGodot, toOurs]) godot.command({ do: 'close' });
+    expect(await godotServer.waitFor('peer_authentication_failed')).toEqual({ id: toGodot.id });
+    await until(() => heard.authFailed.length > 0, 5000, 'peerAuthenticationFailed');
+    expect(heard.authFailed).toEqual([toOurs.id]);
+  });
+
+  it('an auth hook that accepts after the timeout failed the client does not let it join (Godot ignores a failed peer until it is gone)', async () => {
+    const { server, heard, port } = startServer({ authTimeoutMs: 500, auth: () => lateAccept });
+    // Resolves right as the timeout fails the client, before its disconnection completes.
+    const lateAccept = new Promise<boolean>((resolve) => server.once('peerAuthenticationFailed', () => resolve(true)));
+    const client = await startClient(port, { auth: 'secret' });
+    await client.godot.waitFor('peer_authentication_failed', { id: 1 });
+    await client.godot.waitFor('server_disconnected');
+    expect(heard.authFailed).toEqual([client.id]);
+    expect(heard.joined).toEqual([]);
     expect(client.godot.all('connected_to_server')).toEqual([]);
   });
 

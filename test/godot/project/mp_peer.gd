@@ -1,7 +1,7 @@
 # A bare ENetMultiplayerPeer without SceneMultiplayer, polled every frame: a server
 # (create_server) or a client (create_client). Reports its peers, status and every packet with
 # the peer, channel and transfer mode Godot gives it; puts packets as the test commands.
-#   --role=server|client --port=N [--address=127.0.0.1] [--max-clients=N]
+#   --role=server|client --port=N [--address=127.0.0.1] [--max-clients=N] [--max-channels=N]
 extends "res://mp_common.gd"
 
 var peer := ENetMultiplayerPeer.new()
@@ -15,7 +15,8 @@ func start() -> void:
 	var error: int
 	if option("role") == "server":
 		peer.set_bind_ip("127.0.0.1")
-		error = peer.create_server(int(option("port")), int(option("max-clients", "32")))
+		error = peer.create_server(int(option("port")), int(option("max-clients", "32")),
+			int(option("max-channels", "0")))
 	else:
 		error = peer.create_client(option("address", "127.0.0.1"), int(option("port")))
 	report("created", {"error": error, "id": peer.get_unique_id()})
@@ -67,6 +68,6 @@ func do_close(_command: Dictionary) -> int:
 	return OK
 
 
-## Command `state`: the connection status and the unique ID.
-func do_state(_command: Dictionary) -> Dictionary:
-	return {"status": peer.get_connection_status(), "id": peer.get_unique_id() if peer.get_connection_status() else 0}
+## Command `channels`: how many ENet channels the link with peer `id` has.
+func do_channels(command: Dictionary) -> int:
+	return peer.get_peer(int(command["id"])).get_channels()
