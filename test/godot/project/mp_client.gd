@@ -8,8 +8,6 @@
 #     --auth=silent: never sends anything.
 extends "res://mp_common.gd"
 
-var peer := ENetMultiplayerPeer.new()
-
 
 func start() -> void:
 	super.start()
@@ -49,9 +47,3 @@ func _on_auth_data(id: int, data: PackedByteArray) -> void:
 ## Command `complete_auth`: completes this side of the auth with the server.
 func do_complete_auth(_command: Dictionary) -> int:
 	return get_multiplayer().complete_auth(1)
-
-
-## Command `close`: closes the peer (ENet disconnects from the server at once).
-func do_close(_command: Dictionary) -> int:
-	peer.close()
-	return OK

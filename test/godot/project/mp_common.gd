@@ -16,6 +16,8 @@ const COMPRESSION := {
 	"zstd": ENetConnection.COMPRESS_ZSTD,
 }
 
+## The program's multiplayer peer (each program creates it as its role needs).
+var peer := ENetMultiplayerPeer.new()
 var _control := StreamPeerTCP.new()
 var _received := ""
 
@@ -96,6 +98,12 @@ func do_rpc(command: Dictionary) -> int:
 ## Command `peers`: the IDs SceneMultiplayer knows.
 func do_peers(_command: Dictionary) -> Array:
 	return Array(get_multiplayer().get_peers())
+
+
+## Command `close`: closes the multiplayer peer (ENet disconnects its peers at once).
+func do_close(_command: Dictionary) -> int:
+	peer.close()
+	return OK
 
 
 ## Command `quit`: exits with `code`.

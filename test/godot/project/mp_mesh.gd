@@ -5,7 +5,6 @@
 #   --id=N --links=JSON: [{"id": N, "listen": PORT} or {"id": N, "connect": PORT}, ...]
 extends "res://mp_common.gd"
 
-var peer := ENetMultiplayerPeer.new()
 ## Links whose peer has not connected yet: peer ID → its ENetConnection.
 var _linking := {}
 

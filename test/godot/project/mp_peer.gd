@@ -4,7 +4,6 @@
 #   --role=server|client --port=N [--address=127.0.0.1] [--max-clients=N] [--max-channels=N]
 extends "res://mp_common.gd"
 
-var peer := ENetMultiplayerPeer.new()
 var _status := MultiplayerPeer.CONNECTION_DISCONNECTED
 
 
@@ -59,12 +58,6 @@ func do_disconnect_peer(command: Dictionary) -> int:
 ## Command `disconnect_later`: the ENet peer of `id` leaves once what was sent to it arrived.
 func do_disconnect_later(command: Dictionary) -> int:
 	peer.get_peer(int(command["id"])).peer_disconnect_later()
-	return OK
-
-
-## Command `close`: close().
-func do_close(_command: Dictionary) -> int:
-	peer.close()
 	return OK
 
 

@@ -1,16 +1,15 @@
 # Godot 4's own server: create_server with the default SceneMultiplayer (server relay on), the
 # reference the tests hold SceneMultiplayerServer to. Reports every signal (mp_common.gd).
 #   --port=N [--auth=TOKEN]: an auth_callback that admits a client sending TOKEN (complete_auth)
-#   and disconnects any other; [--auth-timeout=SECONDS]
+#   and disconnects any other; [--auth-timeout=SECONDS]; [--relay=no]: server_relay off
 extends "res://mp_common.gd"
-
-var peer := ENetMultiplayerPeer.new()
 
 
 func start() -> void:
 	super.start()
 	var multiplayer := get_multiplayer() as SceneMultiplayer
 	watch(multiplayer)
+	multiplayer.server_relay = option("relay", "yes") == "yes"
 	if option("auth") != "":
 		multiplayer.auth_callback = _on_auth_data
 		multiplayer.auth_timeout = float(option("auth-timeout", "3"))

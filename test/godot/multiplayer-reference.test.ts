@@ -1,0 +1,162 @@
+// The same scenarios with Godot 4 clients (mp_client.gd) against Godot's own server (mp_server.gd:
+// create_server and SceneMultiplayer) and against SceneMultiplayerServer: each client must see
+// the same signals, with the same data, from both.
+import { afterEach, expect, it } from 'vitest';
+import { SceneMultiplayerServer } from '../../lib/index';
+import { until } from '../godot-client';
+import { freeUdpPort } from '../helpers';
+import { describeGodot } from './godot';
+import { MpRun, Report, runMp } from './multiplayer';
+
+/** The signals a client reports (mp_common.gd), without the command acknowledgements. */
+const SIGNALS = new Set(['peer_connected', 'peer_disconnected', 'connected_to_server', 'connection_failed', 'server_disconnected',
+  'peer_authenticating', 'peer_authentication_failed', 'peer_packet', 'auth_data', 'rpc']);
+
+interface Client {
+  name: string;
+  godot: MpRun;
+  id: number;
+}
+
+/** The server a scenario runs against: Godot's or ours, started on a free port. */
+interface Server {
+  port: number;
+  /** Raw bytes the server received (peer_packet, 'peerPacket'): sender and text. */
+  bytes(): { from: number; text: string }[];
+  /** Stops it gracefully (Godot: close(), ours: close()). */
+  close(): Promise<void>;
+}
+
+/** How a scenario's server is set up: with auth (token SECRET, 1 s), with server relay. */
+interface Setup {
+  auth: boolean;
+  relay: boolean;
+}
+
+const servers: SceneMultiplayerServer[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => server.close(0)));
+});
+
+const SECRET = 'secret';
+
+async function godotServer({ auth, relay }: Setup): Promise<Server> {
+  const port = await freeUdpPort();
+  const godot = await runMp('mp_server.gd', { port, relay: relay ? 'yes' : 'no', ...auth ? { auth: SECRET, 'auth-timeout': 1 } : {} });
+  await godot.waitFor('created', { error: 0 });
+  return {
+    port,
+    bytes: () => godot.all('peer_packet') as { from: number; text: string }[],
+    close: async () => { await godot.call({ do: 'close' }); },
+  };
+}
+
+function ourServer({ auth, relay }: Setup): Server {
+  const server = new SceneMultiplayerServer({ port: 0, bindIp: '127.0.0.1', relay,
+    ...auth ? { auth: (_id: number, data: Buffer) => data.toString() === SECRET, authTimeoutMs: 1000 } : {} });
+  const bytes: { from: number; text: string }[] = [];
+  server.on('peerPacket', (from, packet) => bytes.push({ from, text: packet.toString() }));
+  servers.push(server.start());
+  return { port: server.getPort(), bytes: () => bytes, close: () => server.close() };
+}
+
+/**
+ * What `client` saw, with every client ID replaced by its name, sorted: the same multiset from
+ * both servers (the order of simultaneous signals may differ).
+ */
+function seen(client: Client, clients: Client[]): string[] {
+  const names = new Map<unknown, string>(clients.map(({ id, name }) => [id, name]));
+  const named = (value: unknown): unknown => names.get(value) ?? value;
+  return client.godot.lines.map((line) => /^(\w+) (\{.*\})$/.exec(line)).filter((match) => match && SIGNALS.has(match[1]))
+    .map((match) => {
+      const data = JSON.parse(match![2]) as Report;
+      return `${match![1]} ${JSON.stringify(Object.fromEntries(Object.entries(data).map(([key, value]) => [key, named(value)])))}`;
+    }).sort();
+}
+
+async function startClient(name: string, port: number, options: Record<string, string> = {}): Promise<Client> {
+  const godot = await runMp('mp_client.gd', { port, ...options });
+  const { id } = await godot.waitFor<{ id: number }>('created');
+  return { name, godot, id };
+}
+
+/** Three clients join one by one, exchange bytes and RPCs, one leaves, the server closes. */
+async function relayScenario(server: Server): Promise<Record<string, string[]>> {
+  const clients: Client[] = [];
+  for (const name of ['a', 'b', 'c']) {
+    const client = await startClient(name, server.port);
+    await client.godot.waitFor('connected_to_server');
+    clients.push(client);
+    for (const { godot } of clients) await until(() => godot.all('peer_connected').length === clients.length, 5000, 'announcements');
+  }
+  const [a, b, c] = clients;
+  a.godot.command({ do: 'send', to: b.id, text: 'a to b' });
+  a.godot.command({ do: 'send', to: 0, text: 'a to all' });
+  a.godot.command({ do: 'send', to: -b.id, text: 'a to all but b' });
+  a.godot.command({ do: 'rpc', to: c.id, text: 'a calls c' });
+  c.godot.command({ do: 'rpc', to: 0, text: 'c calls all', method: 'hear_on_channel' });
+  await b.godot.waitFor('peer_packet', { text: 'a to all' });
+  await b.godot.waitFor('rpc', { text: 'c calls all' });
+  await a.godot.waitFor('rpc', { text: 'c calls all' });
+  await c.godot.waitFor('peer_packet', { text: 'a to all but b' });
+  await c.godot.waitFor('rpc', { text: 'a calls c' });
+  b.godot.command({ do: 'close' });
+  for (const { godot } of [a, c]) await godot.waitFor('peer_disconnected', { id: b.id });
+  await server.close();
+  for (const { godot } of [a, c]) await godot.waitFor('server_disconnected');
+  return Object.fromEntries(clients.map((client) => [client.name, seen(client, clients)]));
+}
+
+/** Clients that authenticate, refuse to, stay silent, and leave while authenticating. */
+async function authScenario(server: Server): Promise<Record<string, string[]>> {
+  const accepted = await startClient('accepted', server.port, { auth: SECRET });
+  await accepted.godot.waitFor('connected_to_server');
+  const clients = [accepted, ...await Promise.all([
+    startClient('refused', server.port, { auth: 'wrong' }),
+    startClient('silent', server.port, { auth: 'silent' }),
+  ])];
+  for (const { godot } of clients.slice(1)) {
+    await godot.waitFor('peer_authentication_failed', { id: 1 });
+    await godot.waitFor('server_disconnected');
+  }
+  return Object.fromEntries(clients.map((client) => [client.name, seen(client, clients)]));
+}
+
+/** Without server relay: the clients know only the server, and only what is sent to it arrives. */
+async function noRelayScenario(server: Server): Promise<Record<string, unknown>> {
+  const clients = [await startClient('a', server.port), await startClient('b', server.port)];
+  for (const { godot } of clients) await godot.waitFor('connected_to_server');
+  const [a, b] = clients;
+  a.godot.command({ do: 'send', to: 0, text: 'a to all' });
+  a.godot.command({ do: 'send', to: 1, text: 'a to the server' });
+  b.godot.command({ do: 'send', to: 1, text: 'b to the server' });
+  await until(() => server.bytes().length === 2, 5000, 'the bytes to the server');
+  await server.close();
+  for (const { godot } of clients) await godot.waitFor('server_disconnected');
+  const names = new Map(clients.map(({ id, name }) => [id, name]));
+  return {
+    ...Object.fromEntries(clients.map((client) => [client.name, seen(client, clients)])),
+    server: server.bytes().map(({ from, text }) => `${names.get(from)}: ${text}`).sort(),
+  };
+}
+
+describeGodot('Godot 4 clients see the same from SceneMultiplayerServer as from Godot\'s own server', () => {
+  it('joining, relayed bytes and RPCs, a client leaving, the server closing', async () => {
+    const [fromGodot, fromOurs] = await Promise.all([relayScenario(await godotServer({ auth: false, relay: true })),
+      relayScenario(ourServer({ auth: false, relay: true }))]);
+    expect(fromOurs).toEqual(fromGodot);
+  });
+
+  it('auth: accepted, refused, silent (timed out)', async () => {
+    const [fromGodot, fromOurs] = await Promise.all([authScenario(await godotServer({ auth: true, relay: true })),
+      authScenario(ourServer({ auth: true, relay: true }))]);
+    expect(fromOurs).toEqual(fromGodot);
+  });
+
+  it('without server relay (Godot: server_relay = false; ours: relay: false)', async () => {
+    const [fromGodot, fromOurs] = await Promise.all([noRelayScenario(await godotServer({ auth: false, relay: false })),
+      noRelayScenario(ourServer({ auth: false, relay: false }))]);
+    expect(fromOurs).toEqual(fromGodot);
+    expect(fromOurs.server).toEqual(['a: a to the server', 'b: b to the server']);
+  });
+});
