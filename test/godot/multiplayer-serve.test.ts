@@ -19,10 +19,10 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-/** `godot-enet serve` on a free port of `bind` with `args`, once it listens. */
-async function serve(args: string[] = [], bind = '127.0.0.1'): Promise<{ server: ScriptRun; port: number }> {
+/** `godot-enet serve` on a free port of `bind` (null: its default, every address) with `args`, once it listens. */
+async function serve(args: string[] = [], bind: string | null = '127.0.0.1'): Promise<{ server: ScriptRun; port: number }> {
   const port = await freeUdpPort();
-  const server = runScript(bin, ['serve', '--port', String(port), '--bind', bind, '--stats-interval', '0', ...args]);
+  const server = runScript(bin, ['serve', '--port', String(port), ...bind ? ['--bind', bind] : [], '--stats-interval', '0', ...args]);
   cleanups.push(() => server.kill());
   await server.line(/"event":"listening"/, 10_000);
   return { server, port };
@@ -104,6 +104,15 @@ describeGodot('godot-enet serve with Godot 4 clients', () => {
     const clients = await joinClients(port, 2, { 'dtls-cert': join(dir, 'server.crt'), 'dtls-host': 'game.test' });
     await exchange(clients);
     await stopAndTime(server, clients);
+  });
+
+  it('by default (every address, dual-stack) serves a Godot client on 127.0.0.1 and one on ::1 together', async () => {
+    const { server, port } = await serve([], null);
+    const clients = await Promise.all([joinClients(port, 1, { address: '127.0.0.1' }), joinClients(port, 1, { address: '::1' })]);
+    const both = clients.flat();
+    for (const { godot } of both) await until(() => godot.all('peer_connected').length === 2, 5000, 'the other client');
+    await exchange(both);
+    await stopAndTime(server, both);
   });
 
   it('serves Godot clients over IPv6 (--bind ::1)', async () => {
