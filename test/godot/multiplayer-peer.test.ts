@@ -14,6 +14,7 @@ const MODES: Record<string, TransferMode> = {
   ordered: TransferMode.TRANSFER_MODE_UNRELIABLE_ORDERED,
   reliable: TransferMode.TRANSFER_MODE_RELIABLE,
 };
+const modeName = (mode: TransferMode): string => Object.keys(MODES).find((name) => MODES[name] === mode)!;
 /** [mode, user channel]: Godot's two system channels and user channels up to the last (253). */
 const ROUTES: [string, number][] = [['reliable', 0], ['ordered', 0], ['unreliable', 0], ['reliable', 1], ['ordered', 7],
   ['unreliable', 253]];
@@ -38,13 +39,14 @@ afterEach(() => {
   for (const peer of ours.splice(0)) peer.close();
 });
 
-function watched(peer = new ENetMultiplayerPeer()): Ours {
+function watched(): Ours {
+  const peer = new ENetMultiplayerPeer();
   ours.push(peer);
   const seen: Ours = { peer, connected: [], disconnected: [], packets: [] };
   peer.on('peerConnected', (id) => seen.connected.push(id));
   peer.on('peerDisconnected', (id) => seen.disconnected.push(id));
   peer.on('packet', (from, packet, mode, channel) =>
-    seen.packets.push({ from, channel, mode: TransferMode[mode].replace('TRANSFER_MODE_', '').toLowerCase().replace('unreliable_ordered', 'ordered'), text: packet.toString() }));
+    seen.packets.push({ from, channel, mode: modeName(mode), text: packet.toString() }));
   return seen;
 }
 
