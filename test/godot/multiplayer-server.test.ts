@@ -144,6 +144,25 @@ describeGodot('SceneMultiplayerServer with Godot 4 clients', () => {
     expect(c.godot.all('rpc')).toEqual([]);
   });
 
+  it('relays MultiplayerSynchronizer state between Godot clients: path-based sync, every frame and on change', async () => {
+    const { port } = startServer();
+    const clients: Client[] = [];
+    for (let i = 0; i < 3; i++) {
+      const client = await startClient(port, { players: 'yes' });
+      await client.godot.waitFor('connected_to_server');
+      clients.push(client);
+    }
+    for (const { godot } of clients) await until(() => godot.all('peer_connected').length === 3, 5000, 'the announcements');
+    for (const { godot, id } of clients) godot.command({ do: 'set_player', text: `state of ${id}` });
+    for (const { godot, id } of clients) {
+      for (const other of clients) {
+        if (other.id === id) continue;
+        const state = `state of ${other.id}`;
+        await godot.waitFor('synced', { id: other.id, always: state, on_change: state });
+      }
+    }
+  });
+
   it('auth: a Godot client with auth_callback, send_auth and complete_auth is accepted, refused, challenged, or timed out', async () => {
     const asked: string[] = [];
     const { heard, port } = startServer({
