@@ -27,10 +27,11 @@ interface Server {
   close(): Promise<void>;
 }
 
-/** How a scenario's server is set up: with auth (token SECRET, 1 s), with server relay. */
+/** How a scenario's server is set up: with auth (token SECRET, 1 s), with server relay, for how many clients (32). */
 interface Setup {
   auth: boolean;
   relay: boolean;
+  maxClients?: number;
 }
 
 const servers: SceneMultiplayerServer[] = [];
@@ -40,9 +41,10 @@ afterEach(async () => {
 
 const SECRET = 'secret';
 
-async function godotServer({ auth, relay }: Setup): Promise<Server> {
+async function godotServer({ auth, relay, maxClients = 32 }: Setup): Promise<Server> {
   const port = await freeUdpPort();
-  const godot = await runMp('mp_server.gd', { port, relay: relay ? 'yes' : 'no', ...auth ? { auth: SECRET, 'auth-timeout': 1 } : {} });
+  const godot = await runMp('mp_server.gd', { port, relay: relay ? 'yes' : 'no', 'max-clients': maxClients,
+    ...auth ? { auth: SECRET, 'auth-timeout': 1 } : {} });
   await godot.waitFor('created', { error: 0 });
   return {
     port,
@@ -51,8 +53,8 @@ async function godotServer({ auth, relay }: Setup): Promise<Server> {
   };
 }
 
-function ourServer({ auth, relay }: Setup): Server {
-  const server = new SceneMultiplayerServer({ port: 0, bindIp: '127.0.0.1', relay,
+function ourServer({ auth, relay, maxClients = 32 }: Setup): Server {
+  const server = new SceneMultiplayerServer({ port: 0, bindIp: '127.0.0.1', relay, maxClients,
     ...auth ? { auth: (_id: number, data: Buffer) => data.toString() === SECRET, authTimeoutMs: 1000 } : {} });
   const bytes: { from: number; text: string }[] = [];
   server.on('peerPacket', (from, packet) => bytes.push({ from, text: packet.toString() }));
@@ -140,6 +142,18 @@ async function noRelayScenario(server: Server): Promise<Record<string, unknown>>
   };
 }
 
+/** A server for two: a third client gets no answer and gives up (connection_failed). */
+async function fullScenario(server: Server): Promise<Record<string, string[]>> {
+  const clients = [await startClient('a', server.port), await startClient('b', server.port)];
+  for (const { godot } of clients) await godot.waitFor('connected_to_server');
+  const third = await startClient('third', server.port, { 'timeout-ms': '1000' });
+  await third.godot.waitFor('connection_failed');
+  clients.push(third);
+  await server.close();
+  for (const { godot } of clients.slice(0, 2)) await godot.waitFor('server_disconnected');
+  return Object.fromEntries(clients.map((client) => [client.name, seen(client, clients)]));
+}
+
 describeGodot('Godot 4 clients see the same from SceneMultiplayerServer as from Godot\'s own server', () => {
   it('joining, relayed bytes and RPCs, a client leaving, the server closing', async () => {
     const [fromGodot, fromOurs] = await Promise.all([relayScenario(await godotServer({ auth: false, relay: true })),
@@ -158,5 +172,12 @@ describeGodot('Godot 4 clients see the same from SceneMultiplayerServer as from 
       noRelayScenario(ourServer({ auth: false, relay: false }))]);
     expect(fromOurs).toEqual(fromGodot);
     expect(fromOurs.server).toEqual(['a: a to the server', 'b: b to the server']);
+  });
+
+  it('a full server (2 clients): a third client gets connection_failed', async () => {
+    const [fromGodot, fromOurs] = await Promise.all([fullScenario(await godotServer({ auth: false, relay: true, maxClients: 2 })),
+      fullScenario(ourServer({ auth: false, relay: true, maxClients: 2 }))]);
+    expect(fromOurs).toEqual(fromGodot);
+    expect(fromOurs.third).toEqual(['connection_failed {}']);
   });
 });

@@ -6,6 +6,7 @@
 #     authenticate (peer_authenticating), answers "challenge:X" with "answer:X", and completes
 #     its side at once, or --complete-auth=after-answer (once it answered), or =no (never).
 #     --auth=silent: never sends anything.
+#   [--timeout-ms=N]: ENet gives up on the server after N ms without an answer (connecting too)
 #   [--players=yes]: a Player node per client (see Player), reported as "synced" when it changes.
 extends "res://mp_common.gd"
 
@@ -44,6 +45,8 @@ func start() -> void:
 		multiplayer.peer_authenticating.connect(_on_authenticating)
 	var error := peer.create_client(option("address", "127.0.0.1"), int(option("port")))
 	if error == OK:
+		if option("timeout-ms") != "":
+			peer.get_peer(1).set_timeout(32, int(option("timeout-ms")), int(option("timeout-ms")))
 		peer.host.compress(COMPRESSION[option("compress", "none")])
 		if option("dtls-cert") != "":
 			var certificate := X509Certificate.new()

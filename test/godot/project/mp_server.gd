@@ -1,7 +1,8 @@
 # Godot 4's own server: create_server with the default SceneMultiplayer (server relay on), the
 # reference the tests hold SceneMultiplayerServer to. Reports every signal (mp_common.gd).
 #   --port=N [--auth=TOKEN]: an auth_callback that admits a client sending TOKEN (complete_auth)
-#   and disconnects any other; [--auth-timeout=SECONDS]; [--relay=no]: server_relay off
+#   and disconnects any other; [--auth-timeout=SECONDS]; [--relay=no]: server_relay off;
+#   [--max-clients=N]
 extends "res://mp_common.gd"
 
 
@@ -14,7 +15,7 @@ func start() -> void:
 		multiplayer.auth_callback = _on_auth_data
 		multiplayer.auth_timeout = float(option("auth-timeout", "3"))
 	peer.set_bind_ip("127.0.0.1")
-	var error := peer.create_server(int(option("port")))
+	var error := peer.create_server(int(option("port")), int(option("max-clients", "32")))
 	report("created", {"error": error})
 	multiplayer.multiplayer_peer = peer
 
