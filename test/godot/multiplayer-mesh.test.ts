@@ -2,7 +2,7 @@
 // our peers (ENetMultiplayerPeer.createMesh + addMeshPeer), linked by direct addresses on
 // 127.0.0.1: every peer receives from every other.
 import { afterEach, expect, it } from 'vitest';
-import { ENetConnection, ENetMultiplayerPeer } from '../../lib/index';
+import { ENetConnection, ENetMultiplayerPeer, TransferMode } from '../../lib/index';
 import { until } from '../godot-client';
 import { freeUdpPort } from '../helpers';
 import { describeGodot } from './godot';
@@ -33,8 +33,8 @@ async function fullMesh(ids: number[]): Promise<Map<number, Link[]>> {
 
 interface OurPeer {
   multiplayer: ENetMultiplayerPeer;
-  /** What arrived: sender and text of raw-bytes frames. */
-  heard: { from: number; text: string }[];
+  /** What arrived: sender, text, mode and channel of raw-bytes frames. */
+  heard: { from: number; text: string; mode: TransferMode; channel: number }[];
 }
 
 const cleanups: (() => void)[] = [];
@@ -47,8 +47,8 @@ function ourMeshPeer(id: number, links: Link[]): OurPeer {
   const multiplayer = new ENetMultiplayerPeer();
   const peer: OurPeer = { multiplayer, heard: [] };
   multiplayer.createMesh(id);
-  multiplayer.on('packet', (from, packet) => {
-    if (packet[0] === RAW) peer.heard.push({ from, text: packet.subarray(1).toString() });
+  multiplayer.on('packet', (from, packet, mode, channel) => {
+    if (packet[0] === RAW) peer.heard.push({ from, text: packet.subarray(1).toString(), mode, channel });
   });
   multiplayer.start();
   const hosts = links.map((link) => {
@@ -69,26 +69,30 @@ function ourMeshPeer(id: number, links: Link[]): OurPeer {
   return peer;
 }
 
+/** Godot mesh peers `godotIds` and ours `ourIds` in a full mesh, once every one is linked with every other. */
+async function startMesh(godotIds: number[], ourIds: number[]): Promise<{ godots: Map<number, MpRun>; ours: Map<number, OurPeer>; all: number[] }> {
+  const all = [...godotIds, ...ourIds].sort((a, b) => a - b);
+  const links = await fullMesh(all);
+  const godots = new Map<number, MpRun>();
+  await Promise.all(godotIds.map(async (id) => godots.set(id, await runMp('mp_mesh.gd', { id, links: JSON.stringify(links.get(id)) }))));
+  const ours = new Map(ourIds.map((id) => [id, ourMeshPeer(id, links.get(id)!)]));
+  for (const [id, godot] of godots) {
+    expect(await godot.waitFor('created')).toEqual({ error: 0, id });
+    await until(() => godot.all('peer_connected').length === all.length - 1, 10_000, `Godot peer ${id} to link with all`);
+    expect(godot.all('linked').every((linked) => linked.error === 0)).toBe(true);
+    expect(godot.all('peer_connected').map((event) => event.id).sort()).toEqual(all.filter((other) => other !== id));
+  }
+  for (const [id, peer] of ours) {
+    await until(() => all.every((other) => other === id || peer.multiplayer.getPeer(other) !== null), 10_000,
+      `our peer ${id} to link with all`);
+  }
+  return { godots, ours, all };
+}
+
 describeGodot('ENet mesh of Godot 4 and our peers', () => {
   it('two Godot peers and two of ours form a full mesh by direct addresses; each receives bytes from every other, Godot peers RPCs too', async () => {
     const godotIds = [11, 13];
-    const ourIds = [12, 14];
-    const all = [...godotIds, ...ourIds].sort((a, b) => a - b);
-    const links = await fullMesh(all);
-    const godots = new Map<number, MpRun>();
-    await Promise.all(godotIds.map(async (id) => godots.set(id, await runMp('mp_mesh.gd', { id, links: JSON.stringify(links.get(id)) }))));
-    const ours = new Map(ourIds.map((id) => [id, ourMeshPeer(id, links.get(id)!)]));
-
-    for (const [id, godot] of godots) {
-      expect(await godot.waitFor('created')).toEqual({ error: 0, id });
-      await until(() => godot.all('peer_connected').length === 3, 10_000, `Godot peer ${id} to link with all`);
-      expect(godot.all('linked').every((linked) => linked.error === 0)).toBe(true);
-      expect(godot.all('peer_connected').map((event) => event.id).sort()).toEqual(all.filter((other) => other !== id));
-    }
-    for (const [id, peer] of ours) {
-      await until(() => all.every((other) => other === id || peer.multiplayer.getPeer(other) !== null), 10_000,
-        `our peer ${id} to link with all`);
-    }
+    const { godots, ours, all } = await startMesh(godotIds, [12, 14]);
 
     for (const [id, godot] of godots) {
       godot.command({ do: 'send', to: 0, text: `hello from ${id}` });
@@ -106,10 +110,35 @@ describeGodot('ENet mesh of Godot 4 and our peers', () => {
       expect(await godot.waitFor('rpc', { text: `rpc from ${otherGodot}` })).toEqual({ from: otherGodot, text: `rpc from ${otherGodot}`, method: 'hear' });
     }
     for (const [id, peer] of ours) {
-      const expected = all.filter((other) => other !== id).map((other) => ({ from: other, text: `hello from ${other}` }));
+      const expected = all.filter((other) => other !== id).map((other) => `${other}: hello from ${other}`);
       await until(() => peer.heard.length === expected.length, 5000, `our peer ${id} to hear from every other`);
-      expect(peer.heard.sort((a, b) => a.from - b.from)).toEqual(expected);
+      expect(peer.heard.map(({ from, text }) => `${from}: ${text}`).sort()).toEqual(expected);
     }
+  });
+
+  it('sends to all but one (−ID), both ways, with the sender\'s transfer mode and channel', async () => {
+    const { godots, ours } = await startMesh([31, 33], [32, 34]);
+    godots.get(31)!.command({ do: 'send', to: -32, text: 'not to 32', mode: 'ordered', channel: 4 });
+    ours.get(32)!.multiplayer.setTargetPeer(-33);
+    ours.get(32)!.multiplayer.transferMode = TransferMode.TRANSFER_MODE_UNRELIABLE;
+    ours.get(32)!.multiplayer.transferChannel = 9;
+    ours.get(32)!.multiplayer.putPacket(Buffer.from('\x03not to 33'));
+    await godots.get(33)!.waitFor('peer_packet', { from: 31, text: 'not to 32' });
+    await godots.get(31)!.waitFor('peer_packet', { from: 32, text: 'not to 33' });
+    await until(() => ours.get(34)!.heard.length === 2, 5000, 'both packets at 34');
+    expect(ours.get(34)!.heard.sort((a, b) => a.from - b.from)).toEqual([
+      { from: 31, text: 'not to 32', mode: TransferMode.TRANSFER_MODE_UNRELIABLE_ORDERED, channel: 4 },
+      { from: 32, text: 'not to 33', mode: TransferMode.TRANSFER_MODE_UNRELIABLE, channel: 9 },
+    ]);
+    // The excluded ones got nothing: a last reliable packet to each arrives alone.
+    godots.get(31)!.command({ do: 'send', to: 32, text: 'last' });
+    ours.get(32)!.multiplayer.setTargetPeer(33);
+    ours.get(32)!.multiplayer.transferMode = TransferMode.TRANSFER_MODE_RELIABLE;
+    ours.get(32)!.multiplayer.putPacket(Buffer.from('\x03last'));
+    await godots.get(33)!.waitFor('peer_packet', { from: 32, text: 'last' });
+    await until(() => ours.get(32)!.heard.length === 1, 5000, 'the last packet at 32');
+    expect(ours.get(32)!.heard.map(({ text }) => text)).toEqual(['last']);
+    expect(godots.get(33)!.all('peer_packet', { from: 32 }).map(({ text }) => text)).toEqual(['last']);
   });
 
   it('a Godot mesh peer that quits, and one of ours that closes, are reported as gone by the others', async () => {
