@@ -108,6 +108,12 @@ describeGodot('SceneMultiplayerServer with Godot 4 clients', () => {
       { from: a.id, text: 'a to the server', mode: TransferMode.TRANSFER_MODE_RELIABLE, channel: 5 },
     ]);
 
+    // Reliable bytes keep their order through the relay.
+    const numbers = Array.from({ length: 200 }, (_, index) => `#${index}`);
+    for (const text of numbers) a.godot.command({ do: 'send', to: b.id, text });
+    await b.godot.waitFor('peer_packet', { text: '#199' });
+    expect(texts(b.godot, { from: a.id }).filter((text) => String(text).startsWith('#'))).toEqual(numbers);
+
     server.sendBytes(Buffer.from('server to b'), b.id);
     server.sendBytes(Buffer.from('server to all but c'), -c.id);
     server.sendBytes(Buffer.from('server to all'));
