@@ -23,6 +23,8 @@ interface Server {
   port: number;
   /** Raw bytes the server received (peer_packet, 'peerPacket'): sender and text. */
   bytes(): { from: number; text: string }[];
+  /** Sets refuse_new_connections. */
+  refuse(on: boolean): Promise<void>;
   /** Stops it gracefully (Godot: close(), ours: close()). */
   close(): Promise<void>;
 }
@@ -49,6 +51,7 @@ async function godotServer({ auth, relay, maxClients = 32 }: Setup): Promise<Ser
   return {
     port,
     bytes: () => godot.all('peer_packet') as { from: number; text: string }[],
+    refuse: async (on) => { await godot.call({ do: 'refuse', on }); },
     close: async () => { await godot.call({ do: 'close' }); },
   };
 }
@@ -59,7 +62,12 @@ function ourServer({ auth, relay, maxClients = 32 }: Setup): Server {
   const bytes: { from: number; text: string }[] = [];
   server.on('peerPacket', (from, packet) => bytes.push({ from, text: packet.toString() }));
   servers.push(server.start());
-  return { port: server.getPort(), bytes: () => bytes, close: () => server.close() };
+  return {
+    port: server.getPort(),
+    bytes: () => bytes,
+    refuse: async (on) => { server.multiplayer.refuseNewConnections = on; },
+    close: () => server.close(),
+  };
 }
 
 /**
@@ -154,6 +162,24 @@ async function fullScenario(server: Server): Promise<Record<string, string[]>> {
   return Object.fromEntries(clients.map((client) => [client.name, seen(client, clients)]));
 }
 
+/**
+ * A server refusing new connections: ENet accepts the client before the server refuses it, so
+ * it first sees the server join, then leave (Godot's server: once ENet times it out; ours: at
+ * once). The joined client hears nothing of it.
+ */
+async function refusingScenario(server: Server): Promise<Record<string, string[]>> {
+  const clients = [await startClient('a', server.port)];
+  await clients[0].godot.waitFor('connected_to_server');
+  clients[0].godot.command({ do: 'send', to: 1, text: 'joined' });
+  await until(() => server.bytes().length === 1, 5000, 'the server to admit a');
+  await server.refuse(true);
+  clients.push(await startClient('refused', server.port, { 'timeout-ms': '1000' }));
+  await clients[1].godot.waitFor('server_disconnected');
+  await server.close();
+  await clients[0].godot.waitFor('server_disconnected');
+  return Object.fromEntries(clients.map((client) => [client.name, seen(client, clients)]));
+}
+
 describeGodot('Godot 4 clients see the same from SceneMultiplayerServer as from Godot\'s own server', () => {
   it('joining, relayed bytes and RPCs, a client leaving, the server closing', async () => {
     const [fromGodot, fromOurs] = await Promise.all([relayScenario(await godotServer({ auth: false, relay: true })),
@@ -179,5 +205,13 @@ describeGodot('Godot 4 clients see the same from SceneMultiplayerServer as from 
       fullScenario(ourServer({ auth: false, relay: true, maxClients: 2 }))]);
     expect(fromOurs).toEqual(fromGodot);
     expect(fromOurs.third).toEqual(['connection_failed {}']);
+  });
+
+  it('refusing new connections: a refused client sees the server join, then leave', async () => {
+    const [fromGodot, fromOurs] = await Promise.all([refusingScenario(await godotServer({ auth: false, relay: true })),
+      refusingScenario(ourServer({ auth: false, relay: true }))]);
+    expect(fromOurs).toEqual(fromGodot);
+    expect(fromOurs.refused).toEqual(['connected_to_server {"id":"refused"}', 'peer_connected {"id":1}', 'peer_disconnected {"id":1}',
+      'server_disconnected {}']);
   });
 });

@@ -106,6 +106,12 @@ func do_close(_command: Dictionary) -> int:
 	return OK
 
 
+## Command `refuse`: sets refuse_new_connections of the multiplayer peer to `on`.
+func do_refuse(command: Dictionary) -> bool:
+	peer.refuse_new_connections = command["on"]
+	return peer.refuse_new_connections
+
+
 ## Command `quit`: exits with `code`.
 func do_quit(command: Dictionary) -> int:
 	quit(int(command.get("code", 0)))

@@ -43,12 +43,6 @@ func do_put(command: Dictionary) -> int:
 	return peer.put_packet(command["text"].to_utf8_buffer())
 
 
-## Command `refuse`: sets refuse_new_connections to `on`.
-func do_refuse(command: Dictionary) -> bool:
-	peer.refuse_new_connections = command["on"]
-	return peer.refuse_new_connections
-
-
 ## Command `disconnect_peer`: disconnect_peer(id, force).
 func do_disconnect_peer(command: Dictionary) -> int:
 	peer.disconnect_peer(int(command["id"]), command.get("force", false))
