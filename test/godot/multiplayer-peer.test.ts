@@ -158,7 +158,9 @@ describeGodot('ENetMultiplayerPeer and Godot 4: our server, Godot clients', () =
     const refused = await runMp('mp_peer.gd', { role: 'client', port: server.peer.getHost()!.getLocalPort() });
     // ENet had accepted the client before the server refused it: the client saw the server
     // connect, and learns at once that it left (a Godot server resets it: the client times out).
-    await refused.waitFor('peer_disconnected', { id: 1 });
+    await refused.waitFor('peer_connected', { id: 1 });
+    // Within 2 s: no ENet timeout (5 s at least by default) was involved.
+    await refused.waitFor('peer_disconnected', { id: 1 }, 2000);
     await refused.waitFor('status', { status: ConnectionStatus.CONNECTION_DISCONNECTED });
     expect(server.connected).toEqual([]);
     server.peer.refuseNewConnections = false;
