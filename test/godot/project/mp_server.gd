@@ -25,3 +25,10 @@ func _on_auth_data(id: int, data: PackedByteArray) -> void:
 		get_multiplayer().complete_auth(id)
 	else:
 		get_multiplayer().disconnect_peer(id)
+
+
+## Command `kick`: sends `text` to client `id`, then SceneMultiplayer's disconnect_peer(id).
+func do_kick(command: Dictionary) -> int:
+	var error: int = get_multiplayer().send_bytes(command["text"].to_utf8_buffer(), int(command["id"]))
+	get_multiplayer().disconnect_peer(int(command["id"]))
+	return error
