@@ -50,33 +50,33 @@ function watched(): Ours {
   return seen;
 }
 
-function ourServer(maxChannels = 0): Ours {
+function ourServer(maxChannels = 0, bindIp = '127.0.0.1'): Ours {
   const server = watched();
-  server.peer.setBindIp('127.0.0.1');
+  server.peer.setBindIp(bindIp);
   server.peer.createServer(0, 32, maxChannels);
   server.peer.start();
   return server;
 }
 
-async function ourClient(port: number): Promise<Ours> {
+async function ourClient(port: number, address = '127.0.0.1'): Promise<Ours> {
   const client = watched();
-  client.peer.createClient('127.0.0.1', port);
+  client.peer.createClient(address, port);
   client.peer.start();
   await until(() => client.connected.length > 0 || client.peer.getConnectionStatus() === ConnectionStatus.CONNECTION_DISCONNECTED,
     10_000, 'our client to connect');
   return client;
 }
 
-/** A bare Godot client (mp_peer.gd) joined to our server: its ID, as both sides agree. */
-async function godotClient(server: Ours): Promise<{ godot: MpRun; id: number }> {
-  const godot = await runMp('mp_peer.gd', { role: 'client', port: server.peer.getHost()!.getLocalPort() });
+/** A bare Godot client (mp_peer.gd) joined to our server at `address`: its ID, as both sides agree. */
+async function godotClient(server: Ours, address = '127.0.0.1'): Promise<{ godot: MpRun; id: number }> {
+  const godot = await runMp('mp_peer.gd', { role: 'client', address, port: server.peer.getHost()!.getLocalPort() });
   const { id } = await godot.waitFor<{ id: number }>('created');
   await godot.waitFor('peer_connected', { id: 1 });
   await until(() => server.connected.includes(id), 10_000, `our server to see ${id}`);
   return { godot, id };
 }
 
-async function godotServer(options: Record<string, number> = {}): Promise<{ godot: MpRun; port: number }> {
+async function godotServer(options: Record<string, number | string> = {}): Promise<{ godot: MpRun; port: number }> {
   const port = await freeUdpPort();
   const godot = await runMp('mp_peer.gd', { role: 'server', port, ...options });
   expect(await godot.waitFor('created')).toEqual({ error: 0, id: 1 });
@@ -287,5 +287,28 @@ describeGodot('ENetMultiplayerPeer and Godot 4: our clients, a Godot server', ()
     await godot.waitFor('peer_connected', { id });
     client.peer.close();
     await godot.waitFor('peer_disconnected', { id }, 2000);
+  });
+});
+
+describeGodot('ENetMultiplayerPeer and Godot 4 over IPv6 (::1)', () => {
+  it('a Godot client joins our server and our client a Godot server, and packets pass both ways', async () => {
+    const server = ourServer(0, '::1');
+    const { godot: godotClientRun, id } = await godotClient(server, '::1');
+    expect(server.peer.getPeer(id)!.getRemoteAddress()).toBe('::1');
+    server.peer.setTargetPeer(id);
+    server.peer.putPacket(Buffer.from('down over IPv6'));
+    godotClientRun.command({ do: 'put', target: 1, text: 'up over IPv6' });
+    await godotClientRun.waitFor('packet', { from: 1, text: 'down over IPv6' });
+    await until(() => received(server, 'up over IPv6') !== undefined, 5000, 'the packet up');
+
+    const { godot: godotServerRun, port } = await godotServer({ bind: '::1' });
+    const client = await ourClient(port, '::1');
+    expect(client.connected).toEqual([1]);
+    const clientId = client.peer.getUniqueId();
+    await godotServerRun.waitFor('peer_connected', { id: clientId });
+    godotServerRun.command({ do: 'put', target: clientId, text: 'down over IPv6' });
+    client.peer.putPacket(Buffer.from('up over IPv6'));
+    await godotServerRun.waitFor('packet', { from: clientId, text: 'up over IPv6' });
+    await until(() => received(client, 'down over IPv6') !== undefined, 5000, 'the packet down');
   });
 });

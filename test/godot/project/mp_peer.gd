@@ -1,7 +1,8 @@
 # A bare ENetMultiplayerPeer without SceneMultiplayer, polled every frame: a server
 # (create_server) or a client (create_client). Reports its peers, status and every packet with
 # the peer, channel and transfer mode Godot gives it; puts packets as the test commands.
-#   --role=server|client --port=N [--address=127.0.0.1] [--max-clients=N] [--max-channels=N]
+#   --role=server|client --port=N [--address=127.0.0.1] [--bind=127.0.0.1] [--max-clients=N]
+#   [--max-channels=N]
 extends "res://mp_common.gd"
 
 var _status := MultiplayerPeer.CONNECTION_DISCONNECTED
@@ -13,7 +14,7 @@ func start() -> void:
 	peer.peer_disconnected.connect(func(id: int) -> void: report("peer_disconnected", {"id": id}))
 	var error: int
 	if option("role") == "server":
-		peer.set_bind_ip("127.0.0.1")
+		peer.set_bind_ip(option("bind", "127.0.0.1"))
 		error = peer.create_server(int(option("port")), int(option("max-clients", "32")),
 			int(option("max-channels", "0")))
 	else:
