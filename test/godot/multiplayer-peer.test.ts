@@ -35,7 +35,9 @@ interface Ours {
 }
 
 const ours: ENetMultiplayerPeer[] = [];
+const pollers: NodeJS.Timeout[] = [];
 afterEach(() => {
+  for (const poller of pollers.splice(0)) clearInterval(poller);
   for (const peer of ours.splice(0)) peer.close();
 });
 
@@ -50,18 +52,39 @@ function watched(): Ours {
   return seen;
 }
 
-function ourServer(maxChannels = 0, bindIp = '127.0.0.1'): Ours {
+/**
+ * Runs `seen.peer` event-driven (start()), or `polled` as in Godot: poll() every 5 ms, then each
+ * packet read with getPacketPeer(), getPacketChannel(), getPacketMode() and getPacket().
+ */
+function drive(seen: Ours, polled: boolean): void {
+  if (!polled) {
+    seen.peer.start();
+    return;
+  }
+  pollers.push(setInterval(() => {
+    if (seen.peer.getConnectionStatus() === ConnectionStatus.CONNECTION_DISCONNECTED) return;
+    seen.peer.poll();
+    while (seen.peer.getAvailablePacketCount() > 0) {
+      const from = seen.peer.getPacketPeer();
+      const channel = seen.peer.getPacketChannel();
+      const mode = modeName(seen.peer.getPacketMode());
+      seen.packets.push({ from, channel, mode, text: seen.peer.getPacket()!.toString() });
+    }
+  }, 5));
+}
+
+function ourServer({ maxChannels = 0, bindIp = '127.0.0.1', polled = false } = {}): Ours {
   const server = watched();
   server.peer.setBindIp(bindIp);
   server.peer.createServer(0, 32, maxChannels);
-  server.peer.start();
+  drive(server, polled);
   return server;
 }
 
-async function ourClient(port: number, address = '127.0.0.1'): Promise<Ours> {
+async function ourClient(port: number, { address = '127.0.0.1', polled = false } = {}): Promise<Ours> {
   const client = watched();
   client.peer.createClient(address, port);
-  client.peer.start();
+  drive(client, polled);
   await until(() => client.connected.length > 0 || client.peer.getConnectionStatus() === ConnectionStatus.CONNECTION_DISCONNECTED,
     10_000, 'our client to connect');
   return client;
@@ -107,8 +130,8 @@ describeGodot('ENetMultiplayerPeer and Godot 4: our server, Godot clients', () =
     expect(await godot.waitFor('peer_packet')).toEqual({ from: 1, text: 'to you' });
   });
 
-  it('delivers each transfer mode and channel both ways with a bare Godot client, as Godot reports them', async () => {
-    const server = ourServer();
+  it.each(['event-driven', 'polled'])('delivers each transfer mode and channel both ways with a bare Godot client, as Godot reports them (%s)', async (driving) => {
+    const server = ourServer({ polled: driving === 'polled' });
     const { godot, id } = await godotClient(server);
     for (const [mode, channel] of ROUTES) {
       server.peer.transferMode = MODES[mode];
@@ -124,7 +147,7 @@ describeGodot('ENetMultiplayerPeer and Godot 4: our server, Godot clients', () =
   });
 
   it('createServer(maxChannels) gives each Godot client that many user channels (Godot\'s own create_server does not: see below)', async () => {
-    const server = ourServer(4);
+    const server = ourServer({ maxChannels: 4 });
     const { godot, id } = await godotClient(server);
     expect(await godot.call({ do: 'channels', id: 1 })).toBe(4 + 2);
     expect(server.peer.getPeer(id)!.getChannels()).toBe(4 + 2);
@@ -200,9 +223,9 @@ describeGodot('ENetMultiplayerPeer and Godot 4: our server, Godot clients', () =
 });
 
 describeGodot('ENetMultiplayerPeer and Godot 4: our clients, a Godot server', () => {
-  it('joins a Godot server under our generated ID, with peer_connected on both sides, each mode and channel both ways', async () => {
+  it.each(['event-driven', 'polled'])('joins a Godot server under our generated ID, with peer_connected on both sides, each mode and channel both ways (%s)', async (driving) => {
     const { godot, port } = await godotServer();
-    const client = await ourClient(port);
+    const client = await ourClient(port, { polled: driving === 'polled' });
     const id = client.peer.getUniqueId();
     expect(client.connected).toEqual([1]);
     await godot.waitFor('peer_connected', { id });
@@ -292,7 +315,7 @@ describeGodot('ENetMultiplayerPeer and Godot 4: our clients, a Godot server', ()
 
 describeGodot('ENetMultiplayerPeer and Godot 4 over IPv6 (::1)', () => {
   it('a Godot client joins our server and our client a Godot server, and packets pass both ways', async () => {
-    const server = ourServer(0, '::1');
+    const server = ourServer({ bindIp: '::1' });
     const { godot: godotClientRun, id } = await godotClient(server, '::1');
     expect(server.peer.getPeer(id)!.getRemoteAddress()).toBe('::1');
     server.peer.setTargetPeer(id);
@@ -302,7 +325,7 @@ describeGodot('ENetMultiplayerPeer and Godot 4 over IPv6 (::1)', () => {
     await until(() => received(server, 'up over IPv6') !== undefined, 5000, 'the packet up');
 
     const { godot: godotServerRun, port } = await godotServer({ bind: '::1' });
-    const client = await ourClient(port, '::1');
+    const client = await ourClient(port, { address: '::1' });
     expect(client.connected).toEqual([1]);
     const clientId = client.peer.getUniqueId();
     await godotServerRun.waitFor('peer_connected', { id: clientId });
