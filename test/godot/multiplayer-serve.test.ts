@@ -89,6 +89,20 @@ describeGodot('godot-enet serve with Godot 4 clients', () => {
     for (const ms of times) expect(ms).toBeLessThan(1000);
   });
 
+  it('on SIGTERM while three Godot clients stream synchronized state every frame, each sees server_disconnected promptly', async () => {
+    const { server, port } = await serve();
+    const clients = await joinClients(port, 3, { players: 'yes' });
+    for (const { godot, id } of clients) godot.command({ do: 'set_player', text: `state of ${id}` });
+    for (const { godot } of clients) {
+      for (const other of clients) {
+        if (other.godot !== godot) await godot.waitFor('synced', { id: other.id, always: `state of ${other.id}` });
+      }
+    }
+    const times = await stopAndTime(server, clients);
+    console.log(`godot-enet serve: SIGTERM to server_disconnected under relayed traffic: ${times.join(', ')} ms`);
+    for (const ms of times) expect(ms).toBeLessThan(1000);
+  });
+
   it.each(['range_coder', 'fastlz', 'zlib', 'zstd'])('--compress %s serves Godot clients that compress the same way', async (compress) => {
     const { server, port } = await serve(['--compress', compress]);
     const clients = await joinClients(port, 2, { compress });
