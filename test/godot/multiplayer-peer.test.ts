@@ -4,8 +4,8 @@
 import { afterEach, expect, it } from 'vitest';
 import { ConnectionStatus, ENetMultiplayerPeer, ErrorCode, TransferMode } from '../../lib/index';
 import { until } from '../godot-client';
-import { describeGodot } from './godot';
 import { freeUdpPort } from '../helpers';
+import { describeGodot } from './godot';
 import { MpRun, runMp } from './multiplayer';
 
 /** Transfer modes by the names mp_common.gd uses. */

@@ -6,17 +6,11 @@ import { SceneMultiplayerServer } from '../../lib/index';
 import { until } from '../godot-client';
 import { freeUdpPort } from '../helpers';
 import { describeGodot } from './godot';
-import { MpRun, Report, runMp } from './multiplayer';
+import { joinInTurn, MpClient, Report, runMp, startClient } from './multiplayer';
 
 /** The signals a client reports (mp_common.gd), without the command acknowledgements. */
 const SIGNALS = new Set(['peer_connected', 'peer_disconnected', 'connected_to_server', 'connection_failed', 'server_disconnected',
   'peer_authenticating', 'peer_authentication_failed', 'peer_packet', 'auth_data', 'rpc']);
-
-interface Client {
-  name: string;
-  godot: MpRun;
-  id: number;
-}
 
 /** The server a scenario runs against: Godot's or ours, started on a free port. */
 interface Server {
@@ -81,7 +75,7 @@ function ourServer({ auth, relay, maxClients = 32 }: Setup): Server {
  * What `client` saw, with every client ID replaced by its name, sorted: the same multiset from
  * both servers (the order of simultaneous signals may differ).
  */
-function seen(client: Client, clients: Client[]): string[] {
+function seen(client: MpClient, clients: MpClient[]): string[] {
   const names = new Map<unknown, string>(clients.map(({ id, name }) => [id, name]));
   const named = (value: unknown): unknown => names.get(value) ?? value;
   return client.godot.lines.map((line) => /^(\w+) (\{.*\})$/.exec(line)).filter((match) => match && SIGNALS.has(match[1]))
@@ -91,27 +85,9 @@ function seen(client: Client, clients: Client[]): string[] {
     }).sort();
 }
 
-async function startClient(name: string, port: number, options: Record<string, string> = {}): Promise<Client> {
-  const godot = await runMp('mp_client.gd', { port, ...options });
-  const { id } = await godot.waitFor<{ id: number }>('created');
-  return { name, godot, id };
-}
-
-/** Clients joined one by one, once each knows the others. */
-async function joinInTurn(server: Server, names: string[]): Promise<Client[]> {
-  const clients: Client[] = [];
-  for (const name of names) {
-    const client = await startClient(name, server.port);
-    await client.godot.waitFor('connected_to_server');
-    clients.push(client);
-    for (const { godot } of clients) await until(() => godot.all('peer_connected').length === clients.length, 5000, 'announcements');
-  }
-  return clients;
-}
-
 /** Three clients join one by one, exchange bytes and RPCs, one leaves, the server closes. */
 async function relayScenario(server: Server): Promise<Record<string, string[]>> {
-  const clients = await joinInTurn(server, ['a', 'b', 'c']);
+  const clients = await joinInTurn(server.port, ['a', 'b', 'c']);
   const [a, b, c] = clients;
   a.godot.command({ do: 'send', to: b.id, text: 'a to b' });
   a.godot.command({ do: 'send', to: 0, text: 'a to all' });
@@ -132,11 +108,11 @@ async function relayScenario(server: Server): Promise<Record<string, string[]>> 
 
 /** Clients that authenticate, refuse to, stay silent, and leave while authenticating. */
 async function authScenario(server: Server): Promise<Record<string, string[]>> {
-  const accepted = await startClient('accepted', server.port, { auth: SECRET });
+  const accepted = await startClient(server.port, { auth: SECRET }, 'accepted');
   await accepted.godot.waitFor('connected_to_server');
   const clients = [accepted, ...await Promise.all([
-    startClient('refused', server.port, { auth: 'wrong' }),
-    startClient('silent', server.port, { auth: 'silent' }),
+    startClient(server.port, { auth: 'wrong' }, 'refused'),
+    startClient(server.port, { auth: 'silent' }, 'silent'),
   ])];
   for (const { godot } of clients.slice(1)) {
     await godot.waitFor('peer_authentication_failed', { id: 1 });
@@ -147,7 +123,7 @@ async function authScenario(server: Server): Promise<Record<string, string[]>> {
 
 /** Without server relay: the clients know only the server, and only what is sent to it arrives. */
 async function noRelayScenario(server: Server): Promise<Record<string, unknown>> {
-  const clients = [await startClient('a', server.port), await startClient('b', server.port)];
+  const clients = [await startClient(server.port, {}, 'a'), await startClient(server.port, {}, 'b')];
   for (const { godot } of clients) await godot.waitFor('connected_to_server');
   const [a, b] = clients;
   a.godot.command({ do: 'send', to: 0, text: 'a to all' });
@@ -165,9 +141,9 @@ async function noRelayScenario(server: Server): Promise<Record<string, unknown>>
 
 /** A server for two: a third client gets no answer and gives up (connection_failed). */
 async function fullScenario(server: Server): Promise<Record<string, string[]>> {
-  const clients = [await startClient('a', server.port), await startClient('b', server.port)];
+  const clients = [await startClient(server.port, {}, 'a'), await startClient(server.port, {}, 'b')];
   for (const { godot } of clients) await godot.waitFor('connected_to_server');
-  const third = await startClient('third', server.port, { 'timeout-ms': '1000' });
+  const third = await startClient(server.port, { 'timeout-ms': '1000' }, 'third');
   await third.godot.waitFor('connection_failed');
   clients.push(third);
   await server.close();
@@ -181,12 +157,12 @@ async function fullScenario(server: Server): Promise<Record<string, string[]>> {
  * once). The joined client hears nothing of it.
  */
 async function refusingScenario(server: Server): Promise<Record<string, string[]>> {
-  const clients = [await startClient('a', server.port)];
+  const clients = [await startClient(server.port, {}, 'a')];
   await clients[0].godot.waitFor('connected_to_server');
   clients[0].godot.command({ do: 'send', to: 1, text: 'joined' });
   await until(() => server.bytes().length === 1, 5000, 'the server to admit a');
   await server.refuse(true);
-  clients.push(await startClient('refused', server.port, { 'timeout-ms': '1000' }));
+  clients.push(await startClient(server.port, { 'timeout-ms': '1000' }, 'refused'));
   await clients[1].godot.waitFor('server_disconnected');
   await server.close();
   await clients[0].godot.waitFor('server_disconnected');
@@ -199,7 +175,7 @@ async function refusingScenario(server: Server): Promise<Record<string, string[]
  * not yet handed over (and what it has not acknowledged): the reason is lost.
  */
 async function kickScenario(server: Server): Promise<Record<string, string[]>> {
-  const clients = await joinInTurn(server, ['kicked', 'other']);
+  const clients = await joinInTurn(server.port, ['kicked', 'other']);
   const [kicked, other] = clients;
   await server.kick(kicked.id, 'you are kicked');
   await kicked.godot.waitFor('server_disconnected');

@@ -11,7 +11,7 @@ import { runScript, ScriptRun } from '../fixtures/processes';
 import { until } from '../godot-client';
 import { freeUdpPort } from '../helpers';
 import { describeGodot } from './godot';
-import { MpRun, runMp } from './multiplayer';
+import { MpClient, startClient } from './multiplayer';
 
 const bin = resolve(__dirname, '../../bin/godot-enet.js');
 const cleanups: (() => void)[] = [];
@@ -28,24 +28,19 @@ async function serve(args: string[] = [], bind: string | null = '127.0.0.1'): Pr
   return { server, port };
 }
 
-interface Client {
-  godot: MpRun;
-  id: number;
-}
-
 /** `count` Godot clients with `options`, started together, once each knows the others (and the server). */
-async function joinClients(port: number, count: number, options: Record<string, string> = {}): Promise<Client[]> {
+async function joinClients(port: number, count: number, options: Record<string, string> = {}): Promise<MpClient[]> {
   const clients = await Promise.all(Array.from({ length: count }, async () => {
-    const godot = await runMp('mp_client.gd', { port, ...options });
-    const { id } = await godot.waitFor<{ id: number }>('connected_to_server');
-    return { godot, id };
+    const client = await startClient(port, options);
+    await client.godot.waitFor('connected_to_server');
+    return client;
   }));
   for (const { godot } of clients) await until(() => godot.all('peer_connected').length >= count, 10_000, 'the announcements');
   return clients;
 }
 
 /** Each client sends bytes to every other one and calls an RPC on it; each gets them all. */
-async function exchange(clients: Client[]): Promise<void> {
+async function exchange(clients: MpClient[]): Promise<void> {
   for (const from of clients) {
     for (const to of clients) {
       if (to === from) continue;
@@ -63,7 +58,7 @@ async function exchange(clients: Client[]): Promise<void> {
 }
 
 /** SIGTERM, then how long (ms) until each client reported server_disconnected; the server exits 0. */
-async function stopAndTime(server: ScriptRun, clients: Client[]): Promise<number[]> {
+async function stopAndTime(server: ScriptRun, clients: MpClient[]): Promise<number[]> {
   const stopped = performance.now();
   server.child.kill('SIGTERM');
   const times = await Promise.all(clients.map(async ({ godot }) => {

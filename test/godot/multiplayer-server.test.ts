@@ -6,7 +6,7 @@ import { AuthHook, SceneMultiplayerServer, TransferMode } from '../../lib/index'
 import { until } from '../godot-client';
 import { freeUdpPort } from '../helpers';
 import { describeGodot } from './godot';
-import { MpRun, Report, runMp } from './multiplayer';
+import { joinInTurn, MpRun, Report, runMp, startClient } from './multiplayer';
 
 /** SceneMultiplayer's commands (low 3 bits of a frame's first byte) and SYS sub-commands. */
 const SIMPLIFY_PATH = 1;
@@ -43,30 +43,6 @@ function startServer(options: { auth?: AuthHook; authTimeoutMs?: number } = {}):
   return { server, heard, port: server.getPort() };
 }
 
-interface Client {
-  godot: MpRun;
-  id: number;
-}
-
-/** A Godot client started against `port`, with its ID once created. */
-async function startClient(port: number, options: Record<string, string> = {}): Promise<Client> {
-  const godot = await runMp('mp_client.gd', { port, ...options });
-  const { id } = await godot.waitFor<{ id: number }>('created');
-  return { godot, id };
-}
-
-/** Godot clients joined one after the other (so that each knows the ones before it). */
-async function join(port: number, count: number): Promise<Client[]> {
-  const clients: Client[] = [];
-  for (let i = 0; i < count; i++) {
-    const client = await startClient(port);
-    await client.godot.waitFor('connected_to_server', { id: client.id });
-    clients.push(client);
-  }
-  for (const { godot } of clients) await until(() => godot.all('peer_connected').length === count, 5000, 'the announcements');
-  return clients;
-}
-
 /** Bytes that ENet fragments (60 kB, under the default maxRelayBytes budget), relayed whole. */
 const LARGE = Array.from({ length: 12_000 }, (_, index) => `${index},`).join('').slice(0, 60_000);
 
@@ -76,7 +52,7 @@ const texts = (godot: MpRun, fields: Report = {}): unknown[] => godot.all('peer_
 describeGodot('SceneMultiplayerServer with Godot 4 clients', () => {
   it('announces each Godot client to the others (peer_connected) and a leaving one (peer_disconnected)', async () => {
     const { heard, port } = startServer();
-    const [a, b, c] = await join(port, 3);
+    const [a, b, c] = await joinInTurn(port, 3);
     expect(ids(a.godot.all('peer_connected'))).toEqual([1, b.id, c.id]);
     expect(ids(b.godot.all('peer_connected'))).toEqual([1, a.id, c.id]);
     expect(ids(c.godot.all('peer_connected')).sort()).toEqual([1, a.id, b.id].sort());
@@ -90,7 +66,7 @@ describeGodot('SceneMultiplayerServer with Godot 4 clients', () => {
 
   it('relays send_bytes between Godot clients: to one, to all, to all but one; and raw bytes to and from the server', async () => {
     const { server, heard, port } = startServer();
-    const [a, b, c] = await join(port, 3);
+    const [a, b, c] = await joinInTurn(port, 3);
     a.godot.command({ do: 'send', to: b.id, text: 'a to b' });
     a.godot.command({ do: 'send', to: 0, text: 'a to all', mode: 'ordered', channel: 2 });
     a.godot.command({ do: 'send', to: -b.id, text: 'a to all but b', mode: 'unreliable' });
@@ -125,7 +101,7 @@ describeGodot('SceneMultiplayerServer with Godot 4 clients', () => {
 
   it('relays RPCs between Godot clients, with the path-cache exchange (simplify, confirm) that lets later RPCs drop the path', async () => {
     const { heard, port } = startServer();
-    const [a, b, c] = await join(port, 3);
+    const [a, b, c] = await joinInTurn(port, 3);
     const fromAToB = (command: number) => heard.relays.filter((relay) => relay.from === a.id && relay.to === b.id
       && (relay.inner[0] & 7) === command);
     a.godot.command({ do: 'rpc', to: b.id, text: 'first' });
@@ -152,13 +128,7 @@ describeGodot('SceneMultiplayerServer with Godot 4 clients', () => {
 
   it('relays MultiplayerSynchronizer state between Godot clients: path-based sync, every frame and on change', async () => {
     const { port } = startServer();
-    const clients: Client[] = [];
-    for (let i = 0; i < 3; i++) {
-      const client = await startClient(port, { players: 'yes' });
-      await client.godot.waitFor('connected_to_server');
-      clients.push(client);
-    }
-    for (const { godot } of clients) await until(() => godot.all('peer_connected').length === 3, 5000, 'the announcements');
+    const clients = await joinInTurn(port, 3, { players: 'yes' });
     for (const { godot, id } of clients) godot.command({ do: 'set_player', text: `state of ${id}` });
     for (const { godot, id } of clients) {
       for (const other of clients) {
@@ -243,7 +213,7 @@ describeGodot('SceneMultiplayerServer with Godot 4 clients', () => {
 
   it('kick: the reason sent just before arrives, then server_disconnected; the others see peer_disconnected', async () => {
     const { server, heard, port } = startServer();
-    const [kicked, other] = await join(port, 2);
+    const [kicked, other] = await joinInTurn(port, 2);
     server.sendBytes(Buffer.from('kicked: too many requests'), kicked.id);
     server.kick(kicked.id, 4);
     await kicked.godot.waitFor('server_disconnected');
@@ -255,7 +225,7 @@ describeGodot('SceneMultiplayerServer with Godot 4 clients', () => {
 
   it('close(): a goodbye sent just before arrives, then every Godot client sees server_disconnected', async () => {
     const { server, port } = startServer();
-    const clients = await join(port, 3);
+    const clients = await joinInTurn(port, 3);
     server.sendBytes(Buffer.from('goodbye'));
     const closed = server.close();
     for (const { godot } of clients) {

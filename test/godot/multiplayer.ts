@@ -74,3 +74,32 @@ export async function runMp(script: string, options: Record<string, string | num
   };
   return run;
 }
+
+/** A Godot client (mp_client.gd), the ID it generated, and a name for tests that name clients. */
+export interface MpClient {
+  godot: MpRun;
+  id: number;
+  name: string;
+}
+
+/** A Godot client (mp_client.gd) started against `port` with `options`, once it created its peer. */
+export async function startClient(port: number, options: Record<string, string> = {}, name = ''): Promise<MpClient> {
+  const godot = await runMp('mp_client.gd', { port, ...options });
+  const { id } = await godot.waitFor<{ id: number }>('created');
+  return { godot, id, name };
+}
+
+/**
+ * Godot clients (one per name, or `count` unnamed) joined one after the other, each once all
+ * before it know it, so that every client learns of the others in the order they joined.
+ */
+export async function joinInTurn(port: number, names: string[] | number, options: Record<string, string> = {}): Promise<MpClient[]> {
+  const clients: MpClient[] = [];
+  for (const name of typeof names === 'number' ? Array.from({ length: names }, () => '') : names) {
+    const client = await startClient(port, options, name);
+    await client.godot.waitFor('connected_to_server');
+    clients.push(client);
+    for (const { godot } of clients) await until(() => godot.all('peer_connected').length === clients.length, 5000, 'announcements');
+  }
+  return clients;
+}
