@@ -10,6 +10,14 @@
 #   [--players=yes]: a Player node per client (see Player), reported as "synced" when it changes.
 extends "res://mp_common.gd"
 
+const COMPRESSION := {
+	"none": ENetConnection.COMPRESS_NONE,
+	"range_coder": ENetConnection.COMPRESS_RANGE_CODER,
+	"fastlz": ENetConnection.COMPRESS_FASTLZ,
+	"zlib": ENetConnection.COMPRESS_ZLIB,
+	"zstd": ENetConnection.COMPRESS_ZSTD,
+}
+
 ## Player nodes by client ID, and what was last reported of each remote one.
 var _players := {}
 var _reported := {}
@@ -17,7 +25,7 @@ var _reported := {}
 
 ## A node per client at /root/Player<id> on every client, owned by that client: its
 ## MultiplayerSynchronizer sends `always` every network frame (unreliable sync frames) and
-## `on_change` when it changes (reliable delta frames), through the server's relay.
+## `on_change` when it changes (delta frames), through the server's relay.
 class Player extends Node:
 	var always := ""
 	var on_change := ""

@@ -8,13 +8,6 @@ const MODES := {
 	"ordered": MultiplayerPeer.TRANSFER_MODE_UNRELIABLE_ORDERED,
 	"reliable": MultiplayerPeer.TRANSFER_MODE_RELIABLE,
 }
-const COMPRESSION := {
-	"none": ENetConnection.COMPRESS_NONE,
-	"range_coder": ENetConnection.COMPRESS_RANGE_CODER,
-	"fastlz": ENetConnection.COMPRESS_FASTLZ,
-	"zlib": ENetConnection.COMPRESS_ZLIB,
-	"zstd": ENetConnection.COMPRESS_ZSTD,
-}
 
 ## The program's multiplayer peer (each program creates it as its role needs).
 var peer := ENetMultiplayerPeer.new()
