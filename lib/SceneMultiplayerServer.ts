@@ -53,7 +53,10 @@ export interface SceneMultiplayerServerOptions {
 export interface SceneMultiplayerServerEvents {
   /** A client connected and must authenticate (only with an auth hook). */
   peerAuthenticating: [id: number];
-  /** A client failed to authenticate (refused, hook error or timeout) and is being disconnected. */
+  /**
+   * A client failed to authenticate (refused, hook error or timeout) and is being disconnected,
+   * or left before it joined: Godot's `peer_authentication_failed`. Once per client.
+   */
   peerAuthenticationFailed: [id: number];
   /** A client joined: it was announced to the others (with relay) and may send. */
   peerConnected: [id: number];
@@ -150,6 +153,8 @@ interface PeerRecord {
   serverCompleted: boolean;
   clientCompleted: boolean;
   authTimer?: NodeJS.Timeout;
+  /** Set once auth failed: the client is being disconnected and nothing it sends counts. */
+  authFailed: boolean;
   /** Set by kick(): forces the disconnect if the client does not acknowledge what it was sent. */
   kickTimer?: NodeJS.Timeout;
   packetsIn: number;
@@ -360,7 +365,8 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
 
   readonly #onConnected = (id: number): void => {
     const record: PeerRecord = { connectedAt: Date.now(), joined: false, serverCompleted: false, clientCompleted: false,
-      packetsIn: 0, bytesIn: 0, packetsOut: 0, bytesOut: 0, budget: new PeerBudget(this.#options.budgets, this.#budgetTotals) };
+      authFailed: false, packetsIn: 0, bytesIn: 0, packetsOut: 0, bytesOut: 0,
+      budget: new PeerBudget(this.#options.budgets, this.#budgetTotals) };
     this.#peers.set(id, record);
     if (!this.#options.auth) {
       this.#join(id, record);
@@ -376,7 +382,11 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
     clearTimeout(record.authTimer);
     clearTimeout(record.kickTimer);
     this.#peers.delete(id);
-    if (!record.joined) return;
+    if (!record.joined) {
+      // Godot reports a client that leaves during auth as having failed it.
+      if (!record.authFailed) this.emit('peerAuthenticationFailed', id);
+      return;
+    }
     this.#rememberLeft(id);
     if (this.#options.relay) this.#sendToJoined(sysFrame(SYS_DEL_PEER, id), RELIABLE, 0);
     this.emit('peerDisconnected', id);
@@ -384,7 +394,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
 
   readonly #onPacket = (id: number, packet: Buffer, mode: TransferMode, channel: number): void => {
     const record = this.#peers.get(id);
-    if (!record || record.kickTimer !== undefined) return;
+    if (!record || record.kickTimer !== undefined || record.authFailed) return;
     record.packetsIn++;
     record.bytesIn += packet.length;
     if (!record.budget.admit(packet.length, this.#peers.size)) return;
@@ -474,7 +484,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
     }
     const answer = async (): Promise<AuthReply> => this.#options.auth!(id, Buffer.from(packet.subarray(2)));
     answer().then((reply) => {
-      if (this.#peers.get(id) !== record || record.joined) return; // left meanwhile
+      if (this.#peers.get(id) !== record || record.joined || record.authFailed) return; // left or failed meanwhile
       if (reply === true) {
         record.serverCompleted = true;
         this.#send(id, AUTH_COMPLETE, RELIABLE, 0);
@@ -489,8 +499,9 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
 
   #failAuth(id: number): void {
     const record = this.#peers.get(id);
-    if (!record || record.joined) return;
+    if (!record || record.joined || record.authFailed) return;
     clearTimeout(record.authTimer);
+    record.authFailed = true;
     this.emit('peerAuthenticationFailed', id);
     this.multiplayer.disconnectPeer(id);
   }
