@@ -60,7 +60,10 @@ export interface SceneMultiplayerServerOptions {
 export interface SceneMultiplayerServerEvents extends SceneMultiplayerEvents {
   /** A client connected and must authenticate (only with an auth hook). */
   peerAuthenticating: [id: number];
-  /** A client failed to authenticate (refused, hook error or timeout) and is being disconnected. */
+  /**
+   * A client failed to authenticate (refused, hook error or timeout) and is being disconnected,
+   * or left before it joined: Godot's `peer_authentication_failed`. Once per client.
+   */
   peerAuthenticationFailed: [id: number];
   /** A client joined: it was announced to the others (with relay) and may send. */
   peerConnected: [id: number];
@@ -141,6 +144,8 @@ interface PeerRecord {
   serverCompleted: boolean;
   clientCompleted: boolean;
   authTimer?: NodeJS.Timeout;
+  /** Set once auth failed: the client is being disconnected and nothing it sends counts. */
+  authFailed: boolean;
   /** Set by kick(): forces the disconnect if the client does not acknowledge what it was sent. */
   kickTimer?: NodeJS.Timeout;
   packetsIn: number;
@@ -154,7 +159,8 @@ interface PeerRecord {
  * A dedicated server for stock Godot 4 clients (`ENetMultiplayerPeer.create_client` with the
  * default SceneMultiplayer): it is peer 1, announces clients to each other, relays their
  * packets as Godot 4.4+ does, optionally authenticates them, and exchanges raw bytes
- * (`send_bytes` / `peer_packet`) with them. Event-driven: it never blocks the event loop.
+ * (`send_bytes` / `peer_packet`) and RPCs (`addNode`, `rpcId`) with them. Event-driven: it
+ * never blocks the event loop.
  */
 export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplayerServerEvents> {
   /**
@@ -337,7 +343,8 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
 
   readonly #onConnected = (id: number): void => {
     const record: PeerRecord = { connectedAt: Date.now(), joined: false, serverCompleted: false, clientCompleted: false,
-      packetsIn: 0, bytesIn: 0, packetsOut: 0, bytesOut: 0, budget: new PeerBudget(this.#options.budgets, this.#budgetTotals) };
+      authFailed: false, packetsIn: 0, bytesIn: 0, packetsOut: 0, bytesOut: 0,
+      budget: new PeerBudget(this.#options.budgets, this.#budgetTotals) };
     this.#peers.set(id, record);
     if (!this.#options.auth) {
       this.#join(id, record);
@@ -353,7 +360,11 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
     clearTimeout(record.authTimer);
     clearTimeout(record.kickTimer);
     this.#peers.delete(id);
-    if (!record.joined) return;
+    if (!record.joined) {
+      // Godot reports a client that leaves during auth as having failed it.
+      if (!record.authFailed) this.emit('peerAuthenticationFailed', id);
+      return;
+    }
     this.#rememberLeft(id);
     this.rpcInterface.removePeer(id);
     if (this.#options.relay) this.#sendToJoined(sysFrame(SYS_DEL_PEER, id), RELIABLE, 0);
@@ -362,7 +373,7 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
 
   readonly #onPacket = (id: number, packet: Buffer, mode: TransferMode, channel: number): void => {
     const record = this.#peers.get(id);
-    if (!record || record.kickTimer !== undefined) return;
+    if (!record || record.kickTimer !== undefined || record.authFailed) return;
     record.packetsIn++;
     record.bytesIn += packet.length;
     if (!record.budget.admit(packet.length, this.#peers.size)) return;
@@ -471,7 +482,7 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
     }
     const answer = async (): Promise<AuthReply> => this.#options.auth!(id, Buffer.from(packet.subarray(2)));
     answer().then((reply) => {
-      if (this.#peers.get(id) !== record || record.joined) return; // left meanwhile
+      if (this.#peers.get(id) !== record || record.joined || record.authFailed) return; // left or failed meanwhile
       if (reply === true) {
         record.serverCompleted = true;
         this.#send(id, AUTH_COMPLETE, RELIABLE, 0);
@@ -486,8 +497,9 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
 
   #failAuth(id: number): void {
     const record = this.#peers.get(id);
-    if (!record || record.joined) return;
+    if (!record || record.joined || record.authFailed) return;
     clearTimeout(record.authTimer);
+    record.authFailed = true;
     this.emit('peerAuthenticationFailed', id);
     this.multiplayer.disconnectPeer(id);
   }
