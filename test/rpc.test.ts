@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  ErrorCode, Float, SceneMultiplayerClient, SceneMultiplayerServer, TransferMode, Vector2, Vector2i,
+  CompressionMode, Crypto, CryptoKey, ErrorCode, Float, SceneMultiplayerClient, SceneMultiplayerServer, TLSOptions, TransferMode,
+  Vector2, Vector2i,
 } from '../lib/index';
 import { encodeArguments } from '../lib/rpc/callArguments';
 import { RpcInterface } from '../lib/rpc/RpcInterface';
@@ -261,5 +262,24 @@ describe('SceneMultiplayerClient with SceneMultiplayerServer', () => {
     expect(waiting.rpcId(1, 'Game', 'hit', 1)).toBe(ErrorCode.ERR_CONNECTION_ERROR);
     expect(waiting.sendBytes(Buffer.from('x'))).toBe(ErrorCode.ERR_UNCONFIGURED);
   });
-});
 
+  it('DTLS and compression set up with configureHost, as a Godot client sets up peer.host', async () => {
+    const key = CryptoKey.generateEc();
+    const certificate = Crypto.generateSelfSignedCertificate(key, 'CN=game.test');
+    const compress = CompressionMode.COMPRESS_ZSTD;
+    const server = new SceneMultiplayerServer({ port: 0, bindIp: '127.0.0.1', compress,
+      configureHost: (host) => host.dtlsServerSetup(TLSOptions.server(key, certificate)) }).start();
+    servers.push(server);
+    const hits: unknown[][] = [];
+    server.addNode('Game', { ...METHODS, hit: { ...METHODS.hit, call: (sender, damage) => hits.push([sender, damage]) } });
+    const secure = client(server.getPort(), { compress,
+      configureHost: (host) => host.dtlsClientSetup('game.test', TLSOptions.client(certificate)) });
+    secure.addNode('Game', METHODS);
+    secure.start();
+    await until(() => secure.isJoined(), 10_000, 'the DTLS handshake and join');
+    expect(secure.rpcId(1, 'Game', 'hit', 12)).toBe(ErrorCode.OK);
+    await until(() => hits.length === 1, 5000, 'the call over DTLS');
+    expect(hits).toEqual([[secure.getUniqueId(), 12]]);
+    expect(secure.multiplayer.getPeer(1)!.getCipherSuite()).toMatch(/ECDHE|TLS/);
+  });
+});
