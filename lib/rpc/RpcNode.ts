@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { integer } from '../arguments';
 import { TransferMode } from '../ENetMultiplayerPeer';
 import { ENetError, ErrorCode } from '../errors';
+import { SERVER_ID } from '../sceneFrames';
 import { ArgumentType, argumentType } from './argumentTypes';
 
 /** Who may call an RPC method, as GDScript's `@rpc` says it (`disabled`: only `rpc_config`). */
@@ -45,7 +46,7 @@ export interface RpcMethod {
   call?: (sender: number, ...args: any[]) => void;
 }
 
-/** A node's RPC methods by name, as `@rpc` functions of its script. */
+/** A node's RPC methods by name: its script's `@rpc` functions (and its `rpc_config()` ones). */
 export type RpcMethods = Record<string, RpcMethod>;
 
 /** One declared method, checked, with its ID. */
@@ -73,7 +74,6 @@ const MAX_ARGUMENTS = 255;
 /** Methods are numbered 0, 1, … in a 16-bit ID whose top bit marks those of `rpc_config()`. */
 const MAX_METHODS = 0x8000;
 const RPC_CONFIG_FLAG = 0x8000;
-const SERVER_ID = 1;
 
 /**
  * A node that takes part in RPCs: its path relative to the multiplayer root (Godot sends
