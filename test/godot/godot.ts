@@ -49,12 +49,13 @@ function escapeRegExp(text: string): string {
 /**
  * Starts `res://{script}` with `options` as `--name=value` arguments. `seconds` (default 20) is
  * the program's own deadline (program.gd); the process is killed at the end of the test anyway.
+ * `project` is the Godot project (default the test project; an example's, for instance).
  * Godot runs without memcheck.sh's preloaded sanitizer: it is the peer, not the code under test.
  */
-export function runGodot(script: string, options: Record<string, string | number | boolean> = {}): GodotRun {
+export function runGodot(script: string, options: Record<string, string | number | boolean> = {}, project = projectDir): GodotRun {
   if (!godotBinary) throw new Error(`no Godot binary: ${godot.howToGet}`);
   const args = Object.entries({ seconds: 20, ...options }).map(([name, value]) => `--${name}=${value}`);
-  const run = runProgram(godotBinary, ['--headless', '--path', projectDir, '-s', `res://${script}`, '--', ...args],
+  const run = runProgram(godotBinary, ['--headless', '--path', project, '-s', `res://${script}`, '--', ...args],
     { env: withoutSanitizer(), label: `godot ${script}` }) as GodotRun;
   running.push(run);
   const pattern = (event: string) => new RegExp(`^${escapeRegExp(event)} (\\{.*\\})$`);
