@@ -1,0 +1,175 @@
+// The transport suites' two ends: Godot's ENet programs (project/enet_server.gd,
+// project/enet_client.gd, commands in project/enet_common.gd) and this library's hosts, started
+// (event-driven) so that the test can await both at once. `connectEnds` connects them in either
+// direction, so that every check can run with Godot as the server and as the client.
+import { createHash } from 'node:crypto';
+import { afterEach } from 'vitest';
+import { CompressionMode, ENetConnection, ENetPacketPeer } from '../../lib/index';
+import { GodotRun, runGodot } from './godot';
+
+/** A compression mode by its name without COMPRESS_, as the Godot programs take it. */
+export type Compression = 'NONE' | 'RANGE_CODER' | 'FASTLZ' | 'ZLIB' | 'ZSTD';
+
+/** Which end is Godot. */
+export type Direction = 'godot-server' | 'godot-client';
+export const DIRECTIONS: Direction[] = ['godot-server', 'godot-client'];
+
+/** Options of a Godot program (enet_common.gd, enet_server.gd, enet_client.gd). */
+export type GodotOptions = Record<string, string | number | boolean>;
+
+/** A packet this library received. */
+export interface Received {
+  peer: ENetPacketPeer;
+  packet: Buffer;
+  channel: number;
+  flags: number;
+}
+
+/** What Godot reports for a packet it received (enet_common.gd). */
+export interface GodotReceived {
+  peer: number;
+  channel: number;
+  size: number;
+  flags: number;
+  sha256: string;
+}
+
+export const SEND_FLAGS = ENetPacketPeer.FLAG_RELIABLE | ENetPacketPeer.FLAG_UNSEQUENCED | ENetPacketPeer.FLAG_UNRELIABLE_FRAGMENT;
+
+const hosts: ENetConnection[] = [];
+
+afterEach(() => {
+  for (const host of hosts.splice(0)) host.destroy();
+});
+
+/** Resolves with the first value `take` returns that is not undefined, checking every 5 ms. */
+export async function until<T>(what: string, take: () => T | undefined | false, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = take();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export function sha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** An event-driven host of this library that records what happens, and echoes when asked. */
+export class NodeEnd {
+  readonly connects: { peer: ENetPacketPeer; data: number; at: number }[] = [];
+  readonly disconnects: { peer: ENetPacketPeer; data: number; at: number }[] = [];
+  readonly received: Received[] = [];
+  readonly dtlsErrors: Error[] = [];
+  echo = false;
+
+  constructor(readonly host: ENetConnection) {
+    hosts.push(host);
+    host.on('connect', (peer, data) => this.connects.push({ peer, data, at: performance.now() }));
+    host.on('disconnect', (peer, data) => this.disconnects.push({ peer, data, at: performance.now() }));
+    host.on('receive', (peer, packet, channel, flags) => {
+      this.received.push({ peer, packet: Buffer.from(packet), channel, flags });
+      if (this.echo) peer.send(channel, packet, flags & SEND_FLAGS);
+    });
+    host.on('error', (error) => this.dtlsErrors.push(error));
+    host.start();
+  }
+
+  /** A server host bound to `address` on a free port. */
+  static server(address = '127.0.0.1', options: { peers?: number; channels?: number; inBandwidth?: number; outBandwidth?: number;
+    setup?: (host: ENetConnection) => void } = {}): NodeEnd {
+    const host = new ENetConnection();
+    host.createHostBound(address, 0, options.peers ?? 32, options.channels ?? 0, options.inBandwidth ?? 0, options.outBandwidth ?? 0);
+    options.setup?.(host);
+    return new NodeEnd(host);
+  }
+
+  /** A client host (not yet connecting). */
+  static client(options: { inBandwidth?: number; outBandwidth?: number; setup?: (host: ENetConnection) => void } = {}): NodeEnd {
+    const host = new ENetConnection();
+    host.createHost(4, 0, options.inBandwidth ?? 0, options.outBandwidth ?? 0);
+    options.setup?.(host);
+    return new NodeEnd(host);
+  }
+
+  /** The first connect, waiting up to `ms`. */
+  connected(ms = 10_000): Promise<ENetPacketPeer> {
+    return until('a connect event', () => this.connects[0]?.peer, ms);
+  }
+
+  /** The `count`th packet received (1-based), waiting up to `ms`. */
+  receivedCount(count: number, ms = 10_000): Promise<Received[]> {
+    return until(`${count} packets received (have ${this.received.length})`,
+      () => this.received.length >= count && this.received, ms);
+  }
+}
+
+/** The two ends of one connection, past both CONNECT events. */
+export interface Ends {
+  godot: GodotRun;
+  node: NodeEnd;
+  /** This library's peer for the Godot end. */
+  peer: ENetPacketPeer;
+  /** Godot's CONNECT report. */
+  godotConnect: { peer: number; data: number; channels: number; address: string; port: number; usec: number };
+}
+
+export interface EndsOptions {
+  /** The server's address: 127.0.0.1 (default) or ::1. */
+  address?: string;
+  /** Channels the client asks for (0: the most). */
+  channels?: number;
+  /** The client's connect data. */
+  data?: number;
+  /** Compression on both ends. */
+  compress?: Compression;
+  /** Options for the Godot program. */
+  godot?: GodotOptions;
+  /** Set-up of this library's host before it connects or listens. */
+  setup?: (host: ENetConnection) => void;
+  /** This library's server's channel count limit (godot-client). */
+  serverChannels?: number;
+}
+
+/** Godot and this library connected in `direction`. */
+export async function connectEnds(direction: Direction, options: EndsOptions = {}): Promise<Ends> {
+  const address = options.address ?? '127.0.0.1';
+  const compress = options.compress ?? 'NONE';
+  const setup = (host: ENetConnection) => {
+    host.compress(CompressionMode[`COMPRESS_${compress}`]);
+    options.setup?.(host);
+  };
+  let godot: GodotRun;
+  let node: NodeEnd;
+  let peer: ENetPacketPeer;
+  if (direction === 'godot-server') {
+    godot = runGodot('enet_server.gd', { bind: address, compress, ...options.godot });
+    const { port } = await godot.report<{ port: number }>('listening');
+    node = NodeEnd.client({ setup });
+    node.host.connectToHost(address, port, options.channels ?? 0, options.data ?? 0);
+    peer = await node.connected();
+  } else {
+    node = NodeEnd.server(address, { setup, channels: options.serverChannels });
+    godot = runGodot('enet_client.gd', {
+      address, port: node.host.getLocalPort(), channels: options.channels ?? 0, data: options.data ?? 0, compress, ...options.godot,
+    });
+    peer = await node.connected();
+  }
+  const godotConnect = await godot.report<Ends['godotConnect']>('connect');
+  return { godot, node, peer, godotConnect };
+}
+
+let nextTag = 0;
+
+/**
+ * Runs `command` (enet_common.gd) on the Godot end, against its peer for `peer`, and resolves
+ * with its "done" report.
+ */
+export async function command<T = Record<string, unknown>>(ends: { godot: GodotRun; peer: ENetPacketPeer },
+  order: Record<string, unknown> & { do: string }, ms = 10_000): Promise<T & { do: string }> {
+  const tag = nextTag++;
+  ends.peer.send(0, Buffer.from(`CMD${JSON.stringify({ ...order, tag })}`), ENetPacketPeer.FLAG_RELIABLE);
+  return ends.godot.report('done', ms, (done) => done.tag === tag) as Promise<T & { do: string }>;
+}
