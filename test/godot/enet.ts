@@ -4,7 +4,7 @@
 // direction, so that every check can run with Godot as the server and as the client.
 import { createHash } from 'node:crypto';
 import { afterEach } from 'vitest';
-import { CompressionMode, ENetConnection, ENetPacketPeer } from '../../lib/index';
+import { CompressionMode, ENetConnection, ENetPacketPeer, HostStatistic } from '../../lib/index';
 import { GodotRun, runGodot } from './godot';
 
 /** A compression mode by its name without COMPRESS_, as the Godot programs take it. */
@@ -171,5 +171,19 @@ export async function command<T = Record<string, unknown>>(ends: { godot: GodotR
   order: Record<string, unknown> & { do: string }, ms = 10_000): Promise<T & { do: string }> {
   const tag = nextTag++;
   ends.peer.send(0, Buffer.from(`CMD${JSON.stringify({ ...order, tag })}`), ENetPacketPeer.FLAG_RELIABLE);
-  return ends.godot.report('done', ms, (done) => done.tag === tag) as Promise<T & { do: string }>;
+  return ends.godot.report<T & { do: string; tag: number }>('done', ms, (done) => done.tag === tag);
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A "stats" command's report: Godot's peer statistics and popped host counters, by name. */
+export interface Stats {
+  peer: Record<string, number>;
+  host: Record<keyof typeof HostStatistic, number>;
+}
+
+/** Pops this library's host counters, by name, as the "stats" command does Godot's. */
+export function popStatistics(node: NodeEnd): Stats['host'] {
+  const names = ['HOST_TOTAL_SENT_DATA', 'HOST_TOTAL_SENT_PACKETS', 'HOST_TOTAL_RECEIVED_DATA', 'HOST_TOTAL_RECEIVED_PACKETS'] as const;
+  return Object.fromEntries(names.map((name) => [name, node.host.popStatistic(HostStatistic[name])])) as Stats['host'];
 }

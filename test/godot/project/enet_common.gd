@@ -127,7 +127,7 @@ func _receive(connection: ENetConnection, peer: ENetPacketPeer, channel: int, pa
 		run(JSON.parse_string(packet.slice(COMMAND_PREFIX.length()).get_string_from_utf8()), connection, peer)
 		return
 	if option("quiet") != "true":
-		report("receive", {"peer": peer_id(peer), "channel": channel, "size": packet.size(), "flags": flags,
+		report("receive", {"host": hosts.find(connection), "peer": peer_id(peer), "channel": channel, "size": packet.size(), "flags": flags,
 			"sha256": sha256(packet)})
 	if option("echo") == "true":
 		peer.send(channel, packet, flags)
@@ -153,7 +153,7 @@ func make_packet(size: int, fill: String) -> PackedByteArray:
 
 ## Runs one command (see the top of this file) against `peer` of `connection`.
 func run(command: Dictionary, connection: ENetConnection, peer: ENetPacketPeer) -> void:
-	var done := {"tag": command.get("tag", -1), "do": command["do"]}
+	var done := {"tag": command.get("tag", -1), "do": command["do"], "usec": Time.get_ticks_usec()}
 	var channel := int(command.get("channel", 0))
 	var flags := int(command.get("flags", ENetPacketPeer.FLAG_RELIABLE))
 	match command["do"]:
