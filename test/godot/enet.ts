@@ -4,7 +4,7 @@
 // direction, so that every check can run with Godot as the server and as the client.
 import { createHash } from 'node:crypto';
 import { afterEach } from 'vitest';
-import { CompressionMode, ENetConnection, ENetPacketPeer, HostStatistic } from '../../lib/index';
+import { CompressionMode, DtlsError, ENetConnection, ENetError, ENetPacketPeer, HostStatistic } from '../../lib/index';
 import { GodotRun, runGodot } from './godot';
 
 /** A compression mode by its name without COMPRESS_, as the Godot programs take it. */
@@ -62,7 +62,10 @@ export class NodeEnd {
   readonly connects: { peer: ENetPacketPeer; data: number; at: number }[] = [];
   readonly disconnects: { peer: ENetPacketPeer; data: number; at: number }[] = [];
   readonly received: Received[] = [];
-  readonly dtlsErrors: Error[] = [];
+  /** 'error' events: a DTLS client's failed handshake, or a socket failure. */
+  readonly errors: ENetError[] = [];
+  /** 'dtlsError' events, server and client. */
+  readonly dtlsErrors: DtlsError[] = [];
   echo = false;
 
   constructor(readonly host: ENetConnection) {
@@ -73,7 +76,8 @@ export class NodeEnd {
       this.received.push({ peer, packet: Buffer.from(packet), channel, flags });
       if (this.echo) peer.send(channel, packet, flags & SEND_FLAGS);
     });
-    host.on('error', (error) => this.dtlsErrors.push(error));
+    host.on('error', (error) => this.errors.push(error));
+    host.on('dtlsError', (error) => this.dtlsErrors.push(error));
     host.start();
   }
 

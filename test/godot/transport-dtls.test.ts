@@ -1,0 +1,179 @@
+// DTLS against the real Godot 4: a Godot dtls_client_setup client against this library's
+// dtlsServerSetup server, and this library's client against a Godot dtls_server_setup server;
+// self-signed and CA-signed certificates, the right and the wrong name, client_unsafe. Connect
+// times are printed.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { Crypto, CryptoKey, ENetConnection, ENetPacketPeer, TLSOptions, X509Certificate } from '../../lib/index';
+import { describeGodot, GodotRun, runGodot } from './godot';
+import { command, NodeEnd, sha256, sleep, until } from './enet';
+import { pattern } from '../helpers';
+
+/** A key and its certificate, in memory and as PEM files for Godot. */
+interface Identity { key: CryptoKey; certificate: X509Certificate; keyFile: string; certificateFile: string }
+
+let dir: string;
+/** Self-signed, CN=localhost. */
+let selfSigned: Identity;
+/** A development CA, and a server certificate it signed for CN=game.test. */
+let ca: Identity;
+let signed: Identity;
+
+function identity(name: string, key: CryptoKey, certificate: X509Certificate): Identity {
+  const keyFile = join(dir, `${name}.key`);
+  const certificateFile = join(dir, `${name}.crt`);
+  key.save(keyFile);
+  certificate.save(certificateFile);
+  return { key, certificate, keyFile, certificateFile };
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'godot-enet-dtls-'));
+  const selfKey = CryptoKey.generateEc();
+  selfSigned = identity('self', selfKey, Crypto.generateSelfSignedCertificate(selfKey, 'CN=localhost,O=godot-enet tests'));
+  const caKey = CryptoKey.generateEc();
+  ca = identity('ca', caKey, Crypto.generateCertificate({ key: caKey, subjectName: 'CN=godot-enet test CA', isCa: true }));
+  const serverKey = CryptoKey.generateEc();
+  signed = identity('signed', serverKey, Crypto.generateCertificate({
+    key: serverKey, subjectName: 'CN=game.test,O=godot-enet tests', issuer: { key: caKey, certificate: ca.certificate },
+  }));
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** This library's DTLS server with `server`'s key and certificate. */
+function nodeServer(server: Identity): NodeEnd {
+  return NodeEnd.server('127.0.0.1', { setup: (host) => host.dtlsServerSetup(TLSOptions.server(server.key, server.certificate)) });
+}
+
+/** A Godot DTLS client of `node` (options: enet_client.gd's and dtls_client_options()'s). */
+function godotClient(node: NodeEnd, options: Record<string, string | boolean>): GodotRun {
+  return runGodot('enet_client.gd', { port: node.host.getLocalPort(), seconds: 10, ...options });
+}
+
+/** Waits for Godot's CONNECT; the connect time Godot measured, in ms. */
+async function godotConnectMs(godot: GodotRun): Promise<number> {
+  const connecting = await godot.report<{ usec: number }>('connecting');
+  const connected = await godot.report<{ usec: number }>('connect');
+  return (connected.usec - connecting.usec) / 1000;
+}
+
+/** Both ways over an established DTLS link. */
+async function exchange(godot: GodotRun, node: NodeEnd, peer: ENetPacketPeer): Promise<void> {
+  const packet = pattern(3000, 9);
+  peer.send(0, packet, ENetPacketPeer.FLAG_RELIABLE);
+  expect((await godot.report<{ sha256: string }>('receive')).sha256).toBe(sha256(packet));
+  const done = await command<{ sent: { sha256: string }[] }>({ godot, peer }, { do: 'send', sizes: [2000] });
+  expect(sha256((await node.receivedCount(1))[0].packet)).toBe(done.sent[0].sha256);
+}
+
+/** A Godot DTLS server with `server`'s key and certificate; its port. */
+async function godotServer(server: Identity): Promise<{ godot: GodotRun; port: number }> {
+  const godot = runGodot('enet_server.gd', { dtls: true, key: server.keyFile, cert: server.certificateFile, seconds: 10 });
+  return { godot, port: (await godot.report<{ port: number }>('listening')).port };
+}
+
+/** This library's DTLS client of a Godot server on `port`; when it connected, in ms after the call. */
+function nodeClient(port: number, hostname: string, options: TLSOptions): { node: NodeEnd; started: number } {
+  const node = NodeEnd.client({ setup: (host: ENetConnection) => host.dtlsClientSetup(hostname, options) });
+  const started = performance.now();
+  node.host.connectToHost('127.0.0.1', port);
+  return { node, started };
+}
+
+describeGodot('Godot 4 DTLS', () => {
+  it('a Godot client trusting the self-signed certificate connects to this library\'s server, and traffic flows', async () => {
+    const node = nodeServer(selfSigned);
+    const godot = godotClient(node, { dtls_hostname: 'localhost', ca: selfSigned.certificateFile });
+    const ms = await godotConnectMs(godot);
+    console.log(`DTLS connect, Godot client -> this library, self-signed (EC P-256): ${ms.toFixed(1)} ms`);
+    await exchange(godot, node, await node.connected());
+  });
+
+  it('a Godot client trusting the dev CA connects to a CA-signed server by name, or by common-name override', async () => {
+    const node = nodeServer(signed);
+    const byName = godotClient(node, { dtls_hostname: 'game.test', ca: ca.certificateFile });
+    console.log(`DTLS connect, Godot client -> this library, CA-signed: ${(await godotConnectMs(byName)).toFixed(1)} ms`);
+    const byOverride = godotClient(node, { dtls_hostname: '127.0.0.1', ca: ca.certificateFile, common_name: 'game.test' });
+    await godotConnectMs(byOverride);
+    await until('two connects', () => node.connects.length === 2 || undefined);
+  });
+
+  it('a Godot client_unsafe client connects to any certificate', async () => {
+    const node = nodeServer(signed);
+    const godot = godotClient(node, { dtls_hostname: 'anything', unsafe: true });
+    await godotConnectMs(godot);
+    await exchange(godot, node, await node.connected());
+  });
+
+  it('a Godot client expecting another name, or not trusting the certificate, never connects: '
+    + 'Godot prints the TLS failure and waits for ENet\'s timeout; this library\'s server sees the handshake fail', async () => {
+    const node = nodeServer(signed);
+    const wrongName = godotClient(node, { dtls_hostname: 'other.test', ca: ca.certificateFile });
+    const untrusted = godotClient(node, { dtls_hostname: 'game.test' }); // Godot's own CA bundle
+    await until('two failed handshakes', () => node.dtlsErrors.length >= 2 || undefined);
+    await sleep(1000);
+    for (const [name, godot] of [['wrong name', wrongName], ['untrusted', untrusted]] as const) {
+      // -9984 is mbedTLS's MBEDTLS_ERR_X509_CERT_VERIFY_FAILED: Godot does not say which check failed.
+      expect(godot.stderr(), name).toContain('TLS handshake error: -9984');
+      expect(godot.reports('connect'), name).toEqual([]);
+    }
+    console.log(`this library's server: ${node.dtlsErrors.map((error) => error.reason).join(' | ')}`);
+    expect(node.connects).toEqual([]);
+  });
+
+  it('this library\'s client connects to a Godot server: self-signed trusted, CA-signed by name or override, and unsafe', async () => {
+    const cases: [string, Identity, string, TLSOptions][] = [
+      ['self-signed', selfSigned, 'localhost', TLSOptions.client(selfSigned.certificate)],
+      ['CA-signed', signed, 'game.test', TLSOptions.client(ca.certificate)],
+      ['CA-signed, name override', signed, '127.0.0.1', TLSOptions.client(ca.certificate, 'game.test')],
+      ['unsafe', signed, 'whatever', TLSOptions.clientUnsafe()],
+    ];
+    for (const [name, server, hostname, options] of cases) {
+      const { godot, port } = await godotServer(server);
+      const { node, started } = nodeClient(port, hostname, options);
+      const peer = await node.connected();
+      console.log(`DTLS connect, this library -> Godot server, ${name}: ${(node.connects[0].at - started).toFixed(1)} ms`);
+      await godot.report('connect');
+      await exchange(godot, node, peer);
+    }
+  });
+
+  it('this library\'s client fails at once with the reason for a wrong name or an untrusted certificate; '
+    + 'the Godot server reports nothing', async () => {
+    const cases: [string, string, TLSOptions, RegExp][] = [
+      ['wrong name', 'other.test', TLSOptions.client(ca.certificate), /Common Name|CN/],
+      ['untrusted', 'game.test', TLSOptions.client(), /not correctly signed|verif/i],
+    ];
+    const { godot, port } = await godotServer(signed);
+    for (const [name, hostname, options, reason] of cases) {
+      const { node, started } = nodeClient(port, hostname, options);
+      const [error] = await until(`${name}: an error`, () => node.errors.length > 0 && node.errors);
+      console.log(`this library's DTLS client, ${name}: failed after ${(performance.now() - started).toFixed(1)} ms: ${error.message}`);
+      expect(error.name).toBe('DtlsError');
+      expect(error.message).toMatch(reason);
+      expect(node.connects).toEqual([]);
+    }
+    await sleep(300);
+    expect(godot.reports('connect')).toEqual([]);
+    // -30592 is MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE: the alert this library's client sent.
+    expect(godot.stderr()).toContain('TLS handshake error: -30592');
+  });
+
+  it('Godot misbehaves: a Godot DTLS client connects only after ENet resends its CONNECT (about 500 ms), '
+    + 'to a Godot server as to this library\'s', async () => {
+    const { port } = await godotServer(selfSigned);
+    const tls = { dtls_hostname: 'localhost', ca: selfSigned.certificateFile };
+    const toGodot = await godotConnectMs(runGodot('enet_client.gd', { port, seconds: 10, ...tls }));
+    const toNode = await godotConnectMs(godotClient(nodeServer(selfSigned), tls));
+    const { node, started } = nodeClient(port, 'localhost', TLSOptions.client(selfSigned.certificate));
+    await node.connected();
+    console.log(`DTLS connect times: Godot client -> Godot server ${toGodot.toFixed(1)} ms, Godot client -> this library `
+      + `${toNode.toFixed(1)} ms, this library -> Godot server ${(node.connects[0].at - started).toFixed(1)} ms`);
+    // The first CONNECT goes out before the handshake ends and is lost; ENet's first resend waits 500 ms.
+    expect(toGodot).toBeGreaterThan(450);
+    expect(toNode).toBeGreaterThan(450);
+  });
+});
