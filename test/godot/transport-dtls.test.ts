@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Crypto, CryptoKey, ENetConnection, ENetPacketPeer, TLSOptions, X509Certificate } from '../../lib/index';
 import { describeGodot, GodotRun, runGodot } from './godot';
-import { command, NodeEnd, sha256, sleep, until } from './enet';
+import { command, connectEnds, DIRECTIONS, NodeEnd, sha256, sleep, until } from './enet';
 import { pattern } from '../helpers';
 
 /** A key and its certificate, in memory and as PEM files for Godot. */
@@ -175,5 +175,49 @@ describeGodot('Godot 4 DTLS', () => {
     // The first CONNECT goes out before the handshake ends and is lost; ENet's first resend waits 500 ms.
     expect(toGodot).toBeGreaterThan(450);
     expect(toNode).toBeGreaterThan(450);
+  });
+
+  for (const direction of DIRECTIONS) {
+    it(`${direction}: DTLS with ZSTD compression, packets both ways from 0 B to 100 kB`, async () => {
+      const ends = await connectEnds(direction, direction === 'godot-server'
+        ? { compress: 'ZSTD', godot: { dtls: true, key: selfSigned.keyFile, cert: selfSigned.certificateFile },
+          setup: (host) => host.dtlsClientSetup('localhost', TLSOptions.client(selfSigned.certificate)) }
+        : { compress: 'ZSTD', godot: { dtls_hostname: 'localhost', ca: selfSigned.certificateFile },
+          setup: (host) => host.dtlsServerSetup(TLSOptions.server(selfSigned.key, selfSigned.certificate)) });
+      const sizes = [0, 100, 5000, 100_000];
+      const packets = sizes.map((size, index) => pattern(size, index + 1));
+      for (const packet of packets) ends.peer.send(0, packet, ENetPacketPeer.FLAG_RELIABLE);
+      await until('Godot receives them', () => ends.godot.reports('receive').length === sizes.length || undefined);
+      expect(ends.godot.reports<{ sha256: string }>('receive').map((got) => got.sha256)).toEqual(packets.map(sha256));
+      const done = await command<{ sent: { sha256: string }[] }>(ends, { do: 'send', sizes, fill: 'text' });
+      expect((await ends.node.receivedCount(sizes.length)).map((got) => sha256(got.packet))).toEqual(done.sent.map((sent) => sent.sha256));
+    });
+  }
+
+  it('refuse_new_connections: a Godot DTLS server honours it, and so does this library\'s for a Godot client', async () => {
+    const godot = runGodot('enet_server.gd', { dtls: true, key: selfSigned.keyFile, cert: selfSigned.certificateFile, refuse: true });
+    const { port } = await godot.report<{ port: number }>('listening');
+    const { node } = nodeClient(port, 'localhost', TLSOptions.client(selfSigned.certificate));
+    const server = NodeEnd.server('127.0.0.1', { setup: (host) => {
+      host.dtlsServerSetup(TLSOptions.server(selfSigned.key, selfSigned.certificate));
+      host.refuseNewConnections(true);
+    } });
+    const client = godotClient(server, { dtls_hostname: 'localhost', ca: selfSigned.certificateFile });
+    await sleep(1500);
+    expect([godot.reports("connect").length, node.connects.length, client.reports("connect").length, server.connects.length]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('Godot misbehaves: refuse_new_connections called before dtls_server_setup is forgotten (this library keeps it)', async () => {
+    const godot = runGodot('enet_server.gd', { dtls: true, key: selfSigned.keyFile, cert: selfSigned.certificateFile, refuse: 'before_dtls' });
+    const { port } = await godot.report<{ port: number }>('listening');
+    const { node } = nodeClient(port, 'localhost', TLSOptions.client(selfSigned.certificate));
+    await node.connected();
+    const server = NodeEnd.server('127.0.0.1', { setup: (host) => {
+      host.refuseNewConnections(true);
+      host.dtlsServerSetup(TLSOptions.server(selfSigned.key, selfSigned.certificate));
+    } });
+    const client = godotClient(server, { dtls_hostname: 'localhost', ca: selfSigned.certificateFile });
+    await sleep(1500);
+    expect([client.reports('connect').length, server.connects.length]).toEqual([0, 0]);
   });
 });

@@ -1,6 +1,7 @@
 # Godot as an ENet server (see enet_common.gd for commands and options): binds --bind (127.0.0.1)
 # on --port (0: any), with --peers, --channels (0: any), --in_bandwidth and --out_bandwidth;
-# --dtls serves DTLS with --key and --cert. Reports "listening" with its port.
+# --dtls serves DTLS with --key and --cert (--refuse=before_dtls refuses new connections before
+# that, instead of after). Reports "listening" with its port.
 extends "res://enet_common.gd"
 
 
@@ -13,11 +14,13 @@ func start() -> void:
 		report("fatal", {"why": "create_host_bound", "error": error})
 		quit(2)
 		return
-	configure(connection)
+	if option("refuse") == "before_dtls":
+		connection.refuse_new_connections(true)
 	if option("dtls") == "true":
 		error = connection.dtls_server_setup(dtls_server_options())
 		if error != OK:
 			report("fatal", {"why": "dtls_server_setup", "error": error})
 			quit(2)
 			return
+	configure(connection)  # after DTLS: Godot's refuse_new_connections acts on the DTLS server
 	report("listening", {"port": connection.get_local_port()})
