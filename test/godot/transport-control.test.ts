@@ -69,29 +69,27 @@ describeGodot('Godot 4 ENetPacketPeer: peer control', () => {
 
     it(`${direction}: ping_interval on either end sets how often an idle link is pinged`, async () => {
       const ends = await connectEnds(direction);
-      // Pings at 50 ms from this library: Godot receives about 20 datagrams a second (plus acks of its own pings).
+      // Pings at 50 ms from this library: Godot receives about 12 datagrams in 600 ms (plus acks of its own pings).
       ends.peer.pingInterval(50);
-      await sleep(200);
       await command(ends, { do: 'stats' });
-      await sleep(1000);
+      await sleep(600);
       const fast = await command<Stats>(ends, { do: 'stats' });
       ends.peer.pingInterval(2000);
-      await sleep(200);
+      await sleep(100);
       await command(ends, { do: 'stats' });
-      await sleep(1000);
+      await sleep(600);
       const slow = await command<Stats>(ends, { do: 'stats' });
-      console.log(`${direction}: Godot received ${fast.host.HOST_TOTAL_RECEIVED_PACKETS} datagrams/s with pings every 50 ms, `
+      console.log(`${direction}: in 600 ms Godot received ${fast.host.HOST_TOTAL_RECEIVED_PACKETS} datagrams with pings every 50 ms, `
         + `${slow.host.HOST_TOTAL_RECEIVED_PACKETS} with 2000 ms`);
-      expect(fast.host.HOST_TOTAL_RECEIVED_PACKETS).toBeGreaterThanOrEqual(10);
-      expect(slow.host.HOST_TOTAL_RECEIVED_PACKETS).toBeLessThan(8);
+      expect(fast.host.HOST_TOTAL_RECEIVED_PACKETS).toBeGreaterThanOrEqual(6);
+      expect(slow.host.HOST_TOTAL_RECEIVED_PACKETS).toBeLessThan(fast.host.HOST_TOTAL_RECEIVED_PACKETS / 2);
       // The same from Godot.
       await command(ends, { do: 'ping_interval', ms: 50 });
-      await sleep(200);
       popStatistics(ends.node);
-      await sleep(1000);
+      await sleep(600);
       const fromGodot = popStatistics(ends.node).HOST_TOTAL_RECEIVED_PACKETS;
-      console.log(`${direction}: this library received ${fromGodot} datagrams/s with Godot pinging every 50 ms`);
-      expect(fromGodot).toBeGreaterThanOrEqual(10);
+      console.log(`${direction}: in 600 ms this library received ${fromGodot} datagrams with Godot pinging every 50 ms`);
+      expect(fromGodot).toBeGreaterThanOrEqual(6);
     });
 
     it(`${direction}: throttle_configure from either end sets the other end's throttle`, async () => {

@@ -47,7 +47,7 @@ describeGodot('Godot 4 ENetConnection: host control', () => {
       const rtt = ends.peer.getStatistic(PeerStatistic.PEER_ROUND_TRIP_TIME);
       near(rtt, godotBack.peer.PEER_ROUND_TRIP_TIME, 20);
       expect([ends.peer.getStatistic(PeerStatistic.PEER_PACKET_LOSS), godotBack.peer.PEER_PACKET_LOSS]).toEqual([0, 0]);
-      expect(ends.peer.getStatistic(PeerStatistic.PEER_PACKET_THROTTLE)).toBe(godotBack.peer.PEER_PACKET_THROTTLE);
+      // (PEER_PACKET_THROTTLE is not compared: each end's moves with its own round-trip samples.)
     });
 
     it(`${direction}: socket_send datagrams reach the other host's socket, which ignores them and keeps its peers`, async () => {

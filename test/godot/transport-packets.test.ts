@@ -9,8 +9,11 @@ import { pattern } from '../helpers';
 
 const { FLAG_RELIABLE, FLAG_UNSEQUENCED, FLAG_UNRELIABLE_FRAGMENT } = ENetPacketPeer;
 const FLAGS = { reliable: FLAG_RELIABLE, unreliable: 0, unsequenced: FLAG_UNSEQUENCED, unreliable_fragment: FLAG_UNRELIABLE_FRAGMENT };
-/** Around the MTU (1392 bytes of payload in one datagram), fragmented, and up to 1 MiB. */
-const SIZES = [0, 1, 100, 1000, 1392, 1393, 4000, 65_536, 1 << 20];
+/**
+ * Around the MTU (a 1392-byte datagram: packets over 1364 bytes are sent in fragments), and up to
+ * 1 MiB.
+ */
+const SIZES = [0, 1, 100, 1000, 1364, 1365, 4000, 65_536, 1 << 20];
 /**
  * Unreliable fragments leave in one burst, which a Godot host's socket buffer does not hold past
  * about 100 KiB (see the test of that below); unreliable and unsequenced packets over the MTU
@@ -21,15 +24,32 @@ const sizesFor = (flags: number) => (flags === FLAG_UNRELIABLE_FRAGMENT ? SIZES.
 /** What arrived of one packet. */
 interface Arrival { size: number; flags: number; sha256: string; channel: number }
 
+/**
+ * Tries up to 4 times for what may be dropped (unreliable packets: ENet's throttle drops them on
+ * purpose when round trips grow, as on a loaded machine), waiting `ms` each time; once for the rest.
+ */
+async function attempts<T>(flags: number, what: string, attempt: () => Promise<T | undefined>): Promise<T> {
+  for (let left = flags & FLAG_RELIABLE ? 1 : 4; left > 0; left--) {
+    const got = await attempt();
+    if (got !== undefined) return got;
+  }
+  throw new Error(`${what}: never arrived`);
+}
+
+const wait = (flags: number) => (flags & FLAG_RELIABLE ? 15_000 : 3000);
+
 /** Sends each size with `flags` from this library to Godot, one at a time; Godot's reports. */
 async function nodeToGodot(ends: Ends, flags: number, channel: number): Promise<Arrival[]> {
   const arrivals: Arrival[] = [];
   for (const [index, size] of sizesFor(flags).entries()) {
     const packet = pattern(size, index + 1);
     const before = ends.godot.reports('receive').length;
-    expect(ends.peer.send(channel, packet, flags)).toBe(0);
-    const got = await until(`Godot receives ${size} B with flags ${flags}`, () => ends.godot.reports<GodotReceived>('receive')[before], 15_000);
-    expect(got).toMatchObject({ size, channel, sha256: sha256(packet) });
+    const got = await attempts(flags, `Godot receives ${size} B with flags ${flags}`, async () => {
+      expect(ends.peer.send(channel, packet, flags)).toBe(0);
+      return until('Godot receives it', () => ends.godot.reports<GodotReceived>('receive').slice(before).find((report) => report.sha256 === sha256(packet)), wait(flags))
+        .catch(() => undefined);
+    });
+    expect(got).toMatchObject({ size, channel });
     arrivals.push({ size, flags: got.flags, sha256: got.sha256, channel: got.channel });
   }
   return arrivals;
@@ -39,14 +59,30 @@ async function nodeToGodot(ends: Ends, flags: number, channel: number): Promise<
 async function godotToNode(ends: Ends, flags: number, channel: number): Promise<Arrival[]> {
   const arrivals: Arrival[] = [];
   for (const size of sizesFor(flags)) {
-    const count = ends.node.received.length;
-    const done = await command<{ sent: { sha256: string; error: number }[] }>(ends, { do: 'send', sizes: [size], flags, channel });
-    expect(done.sent[0].error).toBe(0);
-    const got = (await ends.node.receivedCount(count + 1, 15_000))[count];
-    expect(sha256(got.packet)).toBe(done.sent[0].sha256);
+    const before = ends.node.received.length;
+    const got = await attempts(flags, `this library receives ${size} B with flags ${flags}`, async () => {
+      const done = await command<{ sent: { sha256: string; error: number }[] }>(ends, { do: 'send', sizes: [size], flags, channel });
+      expect(done.sent[0].error).toBe(0);
+      return until('it arrives', () => ends.node.received.slice(before).find((received) => sha256(received.packet) === done.sent[0].sha256), wait(flags))
+        .catch(() => undefined);
+    });
     arrivals.push({ size: got.packet.length, flags: got.flags & (FLAG_RELIABLE | FLAG_UNSEQUENCED | FLAG_UNRELIABLE_FRAGMENT), sha256: sha256(got.packet), channel: got.channel });
   }
   return arrivals;
+}
+
+/**
+ * Whether `got` is `sent` (reliable) or, unreliable, an ordered part of it (sequenced packets may
+ * be dropped, never reordered) with at least half of it.
+ */
+function inOrder(got: string[], sent: string[], flags: number): boolean {
+  if (flags & FLAG_RELIABLE) return JSON.stringify(got) === JSON.stringify(sent);
+  let next = 0;
+  for (const item of got) {
+    next = sent.indexOf(item, next) + 1;
+    if (next === 0) return false;
+  }
+  return got.length >= sent.length / 2;
 }
 
 describeGodot('Godot 4 ENetConnection and ENetPacketPeer: packets', () => {
@@ -76,13 +112,14 @@ describeGodot('Godot 4 ENetConnection and ENetPacketPeer: packets', () => {
       for (const [name, flags] of Object.entries(FLAGS)) {
         const toGodot = await nodeToGodot(ends, flags, 2);
         const toNode = await godotToNode(ends, flags, 3);
+        console.log(`${direction}, ${name}: [size, flags received] ${JSON.stringify(toNode.map(({ size, flags }) => [size, flags]))}`);
         // What Godot receives and what this library receives for the same sends agree.
         expect(toNode.map(({ size, flags }) => [size, flags]), name).toEqual(toGodot.map(({ size, flags }) => [size, flags]));
         expect(toNode.every((arrival) => arrival.channel === 3) && toGodot.every((arrival) => arrival.channel === 2)).toBe(true);
       }
     }, 60_000);
 
-    it(`${direction}: each channel keeps its order, reliable and unreliable, interleaved with the others`, async () => {
+    it(`${direction}: each channel keeps its order, reliable and unreliable (which may drop but never reorder), interleaved with the others`, async () => {
       const ends = await connectEnds(direction, { channels: 3 });
       const sizes = Array.from({ length: 30 }, (_, index) => 10 + index * 97);
       for (const flags of [FLAG_RELIABLE, 0]) {
@@ -99,18 +136,19 @@ describeGodot('Godot 4 ENetConnection and ENetPacketPeer: packets', () => {
         const got = await until('Godot receives them all', () => {
           const reports = ends.godot.reports<GodotReceived>('receive').slice(before);
           return reports.length >= sent.length && reports;
-        }, 15_000);
+        }, wait(flags)).catch(() => ends.godot.reports<GodotReceived>('receive').slice(before));
         for (const channel of [0, 1, 2]) {
-          expect(got.filter((packet) => packet.channel === channel).map((packet) => packet.sha256))
-            .toEqual(sent.filter((packet) => packet.channel === channel).map((packet) => packet.sha256));
+          const order = got.filter((packet) => packet.channel === channel).map((packet) => packet.sha256);
+          expect(inOrder(order, sent.filter((packet) => packet.channel === channel).map((packet) => packet.sha256), flags)).toBe(true);
         }
         // Godot to this library, the same way.
         const count = ends.node.received.length;
         const done = await command<{ sent: { channel: number; sha256: string }[] }>(ends, { do: 'send', sizes, channels: [0, 1, 2], flags });
-        const arrived = (await ends.node.receivedCount(count + done.sent.length, 15_000)).slice(count);
+        const arrived = await until('this library receives them all', () => ends.node.received.length >= count + done.sent.length || undefined, wait(flags))
+          .catch(() => undefined).then(() => ends.node.received.slice(count));
         for (const channel of [0, 1, 2]) {
-          expect(arrived.filter((packet) => packet.channel === channel).map((packet) => sha256(packet.packet)))
-            .toEqual(done.sent.filter((packet) => packet.channel === channel).map((packet) => packet.sha256));
+          const order = arrived.filter((packet) => packet.channel === channel).map((packet) => sha256(packet.packet));
+          expect(inOrder(order, done.sent.filter((packet) => packet.channel === channel).map((packet) => packet.sha256), flags)).toBe(true);
         }
       }
     }, 40_000);
