@@ -220,4 +220,17 @@ describeGodot('Godot 4 DTLS', () => {
     await sleep(1500);
     expect([client.reports('connect').length, server.connects.length]).toEqual([0, 0]);
   });
+
+  it('a certificate and RSA key made by Godot\'s Crypto: this library trusts it as a client and serves with it to Godot', async () => {
+    const files = { key: join(dir, 'godot.key'), cert: join(dir, 'godot.crt') };
+    const godot = runGodot('enet_server.gd', { dtls: true, generate: 'CN=godot.test,O=Godot,C=IT', ...files });
+    const { port } = await godot.report<{ port: number }>('listening', 20_000);
+    const certificate = X509Certificate.load(files.cert);
+    expect(certificate.subject).toContain('CN=godot.test');
+    const { node } = nodeClient(port, 'godot.test', TLSOptions.client(certificate));
+    await node.connected();
+    // Served by this library with Godot's key and certificate, to a Godot client trusting it.
+    const server = NodeEnd.server('127.0.0.1', { setup: (host) => host.dtlsServerSetup(TLSOptions.server(CryptoKey.load(files.key), certificate)) });
+    await godotConnectMs(godotClient(server, { dtls_hostname: 'godot.test', ca: files.cert }));
+  });
 });

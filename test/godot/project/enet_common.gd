@@ -54,10 +54,18 @@ func configure(connection: ENetConnection) -> void:
 	hosts.append(connection)
 
 
-## TLSOptions.server from --key and --cert (PEM files).
+## TLSOptions.server from --key and --cert (PEM files); with --generate, Godot makes them first
+## (an RSA-2048 key, self-signed for --generate's subject) and saves them there.
 func dtls_server_options() -> TLSOptions:
 	var key := CryptoKey.new()
 	var certificate := X509Certificate.new()
+	if option("generate") != "":
+		var crypto := Crypto.new()
+		key = crypto.generate_rsa(2048)
+		certificate = crypto.generate_self_signed_certificate(key, option("generate"))
+		key.save(option("key"))
+		certificate.save(option("cert"))
+		return TLSOptions.server(key, certificate)
 	if key.load(option("key")) != OK or certificate.load(option("cert")) != OK:
 		report("fatal", {"why": "cannot load --key or --cert"})
 		quit(2)
