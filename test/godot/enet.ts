@@ -4,7 +4,7 @@
 // direction, so that every check can run with Godot as the server and as the client.
 import { createHash } from 'node:crypto';
 import { afterEach } from 'vitest';
-import { CompressionMode, DtlsError, ENetConnection, ENetError, ENetPacketPeer, HostStatistic } from '../../lib/index';
+import { CompressionMode, DtlsError, ENetConnection, ENetError, ENetPacketPeer, EventType, HostStatistic } from '../../lib/index';
 import { GodotRun, runGodot } from './godot';
 
 /** A compression mode by its name without COMPRESS_, as the Godot programs take it. */
@@ -37,8 +37,10 @@ export interface GodotReceived {
 export const SEND_FLAGS = ENetPacketPeer.FLAG_RELIABLE | ENetPacketPeer.FLAG_UNSEQUENCED | ENetPacketPeer.FLAG_UNRELIABLE_FRAGMENT;
 
 const hosts: ENetConnection[] = [];
+const polling: NodeJS.Timeout[] = [];
 
 afterEach(() => {
+  for (const timer of polling.splice(0)) clearInterval(timer);
   for (const host of hosts.splice(0)) host.destroy();
 });
 
@@ -57,45 +59,76 @@ export function sha256(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-/** An event-driven host of this library that records what happens, and echoes when asked. */
+/** How the test drives a host of this library: event-driven (`start()`) or polled with `service()`, as in Godot. */
+export type Drive = 'events' | 'service';
+
+/** Options of a host of this library. */
+export interface HostOptions {
+  peers?: number;
+  channels?: number;
+  inBandwidth?: number;
+  outBandwidth?: number;
+  drive?: Drive;
+  /** Called after the host is created, before it is driven. */
+  setup?: (host: ENetConnection) => void;
+}
+
+/** A host of this library that records what happens. */
 export class NodeEnd {
   readonly connects: { peer: ENetPacketPeer; data: number; at: number }[] = [];
   readonly disconnects: { peer: ENetPacketPeer; data: number; at: number }[] = [];
   readonly received: Received[] = [];
-  /** 'error' events: a DTLS client's failed handshake, or a socket failure. */
+  /** 'error' events (or service()'s EVENT_ERROR): a DTLS client's failed handshake, or a socket failure. */
   readonly errors: ENetError[] = [];
   /** 'dtlsError' events, server and client. */
   readonly dtlsErrors: DtlsError[] = [];
-  echo = false;
 
-  constructor(readonly host: ENetConnection) {
+  constructor(readonly host: ENetConnection, drive: Drive = 'events') {
     hosts.push(host);
+    host.on('dtlsError', (error) => this.dtlsErrors.push(error));
+    if (drive === 'service') {
+      polling.push(setInterval(() => this.#service(), 1));
+      return;
+    }
     host.on('connect', (peer, data) => this.connects.push({ peer, data, at: performance.now() }));
     host.on('disconnect', (peer, data) => this.disconnects.push({ peer, data, at: performance.now() }));
-    host.on('receive', (peer, packet, channel, flags) => {
-      this.received.push({ peer, packet: Buffer.from(packet), channel, flags });
-      if (this.echo) peer.send(channel, packet, flags & SEND_FLAGS);
-    });
+    host.on('receive', (peer, packet, channel, flags) => this.received.push({ peer, packet: Buffer.from(packet), channel, flags }));
     host.on('error', (error) => this.errors.push(error));
-    host.on('dtlsError', (error) => this.dtlsErrors.push(error));
     host.start();
   }
 
+  /** Every pending event, by service() as a Godot program takes them. */
+  #service(): void {
+    for (let event = this.host.service(0); event.type !== EventType.EVENT_NONE; event = this.host.service(0)) {
+      const at = performance.now();
+      if (event.type === EventType.EVENT_ERROR) {
+        if (!event.error) return;
+        this.errors.push(event.error);
+      } else if (event.type === EventType.EVENT_CONNECT) {
+        this.connects.push({ peer: event.peer!, data: event.data, at });
+      } else if (event.type === EventType.EVENT_DISCONNECT) {
+        this.disconnects.push({ peer: event.peer!, data: event.data, at });
+      } else {
+        const flags = event.peer!.getPacketFlags(); // of the packet getPacket() takes next
+        this.received.push({ peer: event.peer!, packet: event.peer!.getPacket()!, channel: event.channel, flags });
+      }
+    }
+  }
+
   /** A server host bound to `address` on a free port. */
-  static server(address = '127.0.0.1', options: { peers?: number; channels?: number; inBandwidth?: number; outBandwidth?: number;
-    setup?: (host: ENetConnection) => void } = {}): NodeEnd {
+  static server(address = '127.0.0.1', options: HostOptions = {}): NodeEnd {
     const host = new ENetConnection();
     host.createHostBound(address, 0, options.peers ?? 32, options.channels ?? 0, options.inBandwidth ?? 0, options.outBandwidth ?? 0);
     options.setup?.(host);
-    return new NodeEnd(host);
+    return new NodeEnd(host, options.drive);
   }
 
   /** A client host (not yet connecting). */
-  static client(options: { inBandwidth?: number; outBandwidth?: number; setup?: (host: ENetConnection) => void } = {}): NodeEnd {
+  static client(options: HostOptions = {}): NodeEnd {
     const host = new ENetConnection();
     host.createHost(4, 0, options.inBandwidth ?? 0, options.outBandwidth ?? 0);
     options.setup?.(host);
-    return new NodeEnd(host);
+    return new NodeEnd(host, options.drive);
   }
 
   /** The first connect, waiting up to `ms`. */
@@ -135,6 +168,8 @@ export interface EndsOptions {
   setup?: (host: ENetConnection) => void;
   /** This library's server's channel count limit (godot-client). */
   serverChannels?: number;
+  /** How this library's host is driven (default: events). */
+  drive?: Drive;
 }
 
 /** Godot and this library connected in `direction`. */
@@ -151,11 +186,11 @@ export async function connectEnds(direction: Direction, options: EndsOptions = {
   if (direction === 'godot-server') {
     godot = runGodot('enet_server.gd', { bind: address, compress, ...options.godot });
     const { port } = await godot.report<{ port: number }>('listening');
-    node = NodeEnd.client({ setup });
+    node = NodeEnd.client({ setup, drive: options.drive });
     node.host.connectToHost(address, port, options.channels ?? 0, options.data ?? 0);
     peer = await node.connected();
   } else {
-    node = NodeEnd.server(address, { setup, channels: options.serverChannels });
+    node = NodeEnd.server(address, { setup, channels: options.serverChannels, drive: options.drive });
     godot = runGodot('enet_client.gd', {
       address, port: node.host.getLocalPort(), channels: options.channels ?? 0, data: options.data ?? 0, compress, ...options.godot,
     });

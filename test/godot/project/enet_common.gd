@@ -4,8 +4,7 @@
 # peer that sent it) or in the --plan option (a JSON array, run against each peer on connect).
 # Each command reports "done" with its "tag" and result.
 #
-# Options: --compress=NONE|RANGE_CODER|FASTLZ|ZLIB|ZSTD, --echo (send every other packet back
-# on its channel with its flags), --quiet (no "receive" reports), --plan, --refuse,
+# Options: --compress=NONE|RANGE_CODER|FASTLZ|ZLIB|ZSTD, --quiet (no "receive" reports), --plan, --refuse,
 # --channel_limit, --in_bandwidth/--out_bandwidth; DTLS: see dtls_server_options() and
 # dtls_client_options().
 extends "res://program.gd"
@@ -137,8 +136,6 @@ func _receive(connection: ENetConnection, peer: ENetPacketPeer, channel: int, pa
 	if option("quiet") != "true":
 		report("receive", {"host": hosts.find(connection), "peer": peer_id(peer), "channel": channel, "size": packet.size(), "flags": flags,
 			"sha256": sha256(packet)})
-	if option("echo") == "true":
-		peer.send(channel, packet, flags)
 
 
 func sha256(data: PackedByteArray) -> String:
