@@ -1,12 +1,10 @@
 # What the ENet programs (enet_server.gd, enet_client.gd) share: hosts configured from options,
-# every event reported as a JSON line, and commands. A command is a JSON object with "do"; it
-# comes in a packet that starts with "CMD" (from the test's end of the wire, run against the
-# peer that sent it) or in the --plan option (a JSON array, run against each peer on connect).
-# Each command reports "done" with its "tag" and result.
+# every event reported as a JSON line, and commands. A command is a JSON object with "do" (see
+# run()) in a packet that starts with "CMD", from the test's end of the wire; it runs against the
+# peer that sent it and reports "done" with its "tag" and result.
 #
-# Options: --compress=NONE|RANGE_CODER|FASTLZ|ZLIB|ZSTD, --quiet (no "receive" reports), --plan, --refuse,
-# --channel_limit, --in_bandwidth/--out_bandwidth; DTLS: see dtls_server_options() and
-# dtls_client_options().
+# Options: --compress=NONE|RANGE_CODER|FASTLZ|ZLIB|ZSTD, --quiet (no "receive" reports), --refuse;
+# DTLS: see dtls_server_options() and dtls_client_options().
 extends "res://program.gd"
 
 const COMMAND_PREFIX := "CMD"
@@ -43,11 +41,9 @@ var _peer_ids := {}
 var _next_peer_id := 0
 
 
-## Sets up a freshly created host from the options (compression, channel limit, refusal).
+## Sets up a freshly created host from the options (compression, refusal).
 func configure(connection: ENetConnection) -> void:
 	connection.compress(COMPRESSION_MODES[option("compress", "NONE")])
-	if option("channel_limit") != "":
-		connection.channel_limit(int(option("channel_limit")))
 	if option("refuse") == "true":
 		connection.refuse_new_connections(true)
 	hosts.append(connection)
@@ -112,7 +108,6 @@ func _service(connection: ENetConnection) -> void:
 				report("connect", {"host": hosts.find(connection), "peer": peer_id(peer), "data": event[2],
 					"channels": peer.get_channels(), "address": peer.get_remote_address(),
 					"port": peer.get_remote_port(), "usec": Time.get_ticks_usec()})
-				on_connect(connection, peer)
 			ENetConnection.EVENT_DISCONNECT:
 				report("disconnect", {"host": hosts.find(connection), "peer": peer_id(peer), "data": event[2],
 					"usec": Time.get_ticks_usec()})
@@ -120,13 +115,6 @@ func _service(connection: ENetConnection) -> void:
 				var flags := peer.get_packet_flags() & SEND_FLAGS
 				var packet := peer.get_packet()
 				_receive(connection, peer, event[3], packet, flags)
-
-
-## Runs the --plan commands against a newly connected peer.
-func on_connect(connection: ENetConnection, peer: ENetPacketPeer) -> void:
-	if option("plan") != "":
-		for command in JSON.parse_string(option("plan")):
-			run(command, connection, peer)
 
 
 func _receive(connection: ENetConnection, peer: ENetPacketPeer, channel: int, packet: PackedByteArray, flags: int) -> void:
@@ -156,7 +144,7 @@ func make_packet(size: int, fill: String) -> PackedByteArray:
 	return Crypto.new().generate_random_bytes(size)
 
 
-## Runs one command (see the top of this file) against `peer` of `connection`.
+## Runs one command against `peer` of `connection`.
 func run(command: Dictionary, connection: ENetConnection, peer: ENetPacketPeer) -> void:
 	var done := {"tag": command.get("tag", -1), "do": command["do"], "usec": Time.get_ticks_usec()}
 	var channel := int(command.get("channel", 0))
@@ -181,8 +169,6 @@ func run(command: Dictionary, connection: ENetConnection, peer: ENetPacketPeer) 
 			peer.peer_disconnect_later(int(command.get("data", 0)))
 		"disconnect_now":
 			peer.peer_disconnect_now(int(command.get("data", 0)))
-		"reset":
-			peer.reset()
 		"timeout":
 			peer.set_timeout(int(command["limit"]), int(command["min"]), int(command["max"]))
 		"ping_interval":
@@ -200,14 +186,8 @@ func run(command: Dictionary, connection: ENetConnection, peer: ENetPacketPeer) 
 			connection.bandwidth_limit(int(command.get("in", 0)), int(command.get("out", 0)))
 		"channel_limit":
 			connection.channel_limit(int(command["limit"]))
-		"refuse":
-			connection.refuse_new_connections(bool(command["refuse"]))
 		"socket_send":
 			connection.socket_send(command["address"], int(command["port"]), make_packet(int(command["size"]), "text"))
-		"quit":
-			report("done", done)
-			quit(int(command.get("code", 0)))
-			return
 		_:
 			done["error"] = "unknown command"
 	report("done", done)
