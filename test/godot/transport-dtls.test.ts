@@ -95,9 +95,9 @@ describeGodot('Godot 4 DTLS', () => {
   it('a Godot client trusting the dev CA connects to a CA-signed server by name, or by common-name override', async () => {
     const node = nodeServer(signed);
     const byName = godotClient(node, { dtls_hostname: 'game.test', ca: ca.certificateFile });
-    console.log(`DTLS connect, Godot client -> this library, CA-signed: ${(await godotConnectMs(byName)).toFixed(1)} ms`);
     const byOverride = godotClient(node, { dtls_hostname: '127.0.0.1', ca: ca.certificateFile, common_name: 'game.test' });
-    await godotConnectMs(byOverride);
+    const [nameMs, overrideMs] = await Promise.all([godotConnectMs(byName), godotConnectMs(byOverride)]);
+    console.log(`DTLS connect, Godot client -> this library, CA-signed: ${nameMs.toFixed(1)} ms, by override ${overrideMs.toFixed(1)} ms`);
     await until('two connects', () => node.connects.length === 2 || undefined);
   });
 
