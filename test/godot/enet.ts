@@ -1,7 +1,8 @@
 // The transport suites' two ends: Godot's ENet programs (project/enet_server.gd,
-// project/enet_client.gd, commands in project/enet_common.gd) and this library's hosts, started
-// (event-driven) so that the test can await both at once. `connectEnds` connects them in either
-// direction, so that every check can run with Godot as the server and as the client.
+// project/enet_client.gd, commands in project/enet_common.gd) and this library's hosts, driven
+// in the background (started, or polled by a timer) so that the test can await both at once.
+// `connectEnds` connects them in either direction, so that every check can run with Godot as the
+// server and as the client.
 import { createHash } from 'node:crypto';
 import { afterEach } from 'vitest';
 import { CompressionMode, DtlsError, ENetConnection, ENetError, ENetPacketPeer, EventType, HostStatistic } from '../../lib/index';
@@ -136,7 +137,7 @@ export class NodeEnd {
     return until('a connect event', () => this.connects[0]?.peer, ms);
   }
 
-  /** The `count`th packet received (1-based), waiting up to `ms`. */
+  /** Every packet received so far, once there are at least `count`, waiting up to `ms`. */
   receivedCount(count: number, ms = 10_000): Promise<Received[]> {
     return until(`${count} packets received (have ${this.received.length})`,
       () => this.received.length >= count && this.received, ms);
@@ -203,8 +204,8 @@ export async function connectEnds(direction: Direction, options: EndsOptions = {
 let nextTag = 0;
 
 /**
- * Runs `command` (enet_common.gd) on the Godot end, against its peer for `peer`, and resolves
- * with its "done" report.
+ * Runs the command `order` (enet_common.gd's run()) on the Godot end, against its peer for
+ * `peer`, and resolves with its "done" report.
  */
 export async function command<T = Record<string, unknown>>(ends: { godot: GodotRun; peer: ENetPacketPeer },
   order: Record<string, unknown> & { do: string }, ms = 10_000): Promise<T & { do: string }> {
