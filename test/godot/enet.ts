@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { afterEach } from 'vitest';
 import { CompressionMode, DtlsError, ENetConnection, ENetError, ENetPacketPeer, EventType, HostStatistic } from '../../lib/index';
+import { until as untilHolds } from '../godot-client';
 import { GodotRun, runGodot } from './godot';
 
 /** A compression mode by its name without COMPRESS_, as the Godot programs take it. */
@@ -45,15 +46,11 @@ afterEach(() => {
   for (const host of hosts.splice(0)) host.destroy();
 });
 
-/** Resolves with the first value `take` returns that is not undefined, checking every 5 ms. */
+/** Resolves with the first value `take` returns that is not undefined or false (godot-client.ts's until()). */
 export async function until<T>(what: string, take: () => T | undefined | false, ms = 10_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = take();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
+  let value: T | undefined | false;
+  await untilHolds(() => (value = take()) !== undefined && value !== false, ms, what);
+  return value as T;
 }
 
 export function sha256(data: Uint8Array): string {
@@ -213,8 +210,6 @@ export async function command<T = Record<string, unknown>>(ends: { godot: GodotR
   ends.peer.send(0, Buffer.from(`CMD${JSON.stringify({ ...order, tag })}`), ENetPacketPeer.FLAG_RELIABLE);
   return ends.godot.report<T & { do: string; tag: number }>('done', ms, (done) => done.tag === tag);
 }
-
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A "stats" command's report: Godot's peer statistics and popped host counters, by name. */
 export interface Stats {

@@ -3,7 +3,8 @@
 import { expect, it } from 'vitest';
 import { ENetPacketPeer, PeerStatistic } from '../../lib/index';
 import { describeGodot } from './godot';
-import { command, connectEnds, Direction, DIRECTIONS, GodotReceived, popStatistics, sha256, sleep, Stats, until } from './enet';
+import { command, connectEnds, Direction, DIRECTIONS, GodotReceived, popStatistics, sha256, Stats, until } from './enet';
+import { sleep } from '../godot-client';
 import { pattern } from '../helpers';
 
 const { FLAG_RELIABLE } = ENetPacketPeer;

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Crypto, CryptoKey, ENetConnection, ENetPacketPeer, TLSOptions, X509Certificate } from '../../lib/index';
 import { describeGodot, GodotRun, runGodot } from './godot';
-import { command, connectEnds, DIRECTIONS, NodeEnd, sha256, sleep, until } from './enet';
+import { command, connectEnds, DIRECTIONS, NodeEnd, sha256, until } from './enet';
+import { sleep } from '../godot-client';
 import { pattern } from '../helpers';
 
 /** A key and its certificate, in memory and as PEM files for Godot. */

@@ -3,7 +3,8 @@
 import { expect, it } from 'vitest';
 import { ENetPacketPeer, PeerStatistic } from '../../lib/index';
 import { describeGodot, runGodot } from './godot';
-import { command, connectEnds, DIRECTIONS, Ends, GodotReceived, NodeEnd, popStatistics, sha256, sleep, Stats, until } from './enet';
+import { command, connectEnds, DIRECTIONS, Ends, GodotReceived, NodeEnd, popStatistics, sha256, Stats, until } from './enet';
+import { sleep } from '../godot-client';
 import { pattern } from '../helpers';
 
 const { FLAG_RELIABLE, FLAG_UNRELIABLE_FRAGMENT } = ENetPacketPeer;
