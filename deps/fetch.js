@@ -246,4 +246,4 @@ if (require.main === module) {
   }
 }
 
-module.exports = { ensure };
+module.exports = { ensure, configuredMirror };
