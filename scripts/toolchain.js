@@ -116,17 +116,17 @@ function inRoot(dir, mounts, cwd, command, env = {}, options = {}) {
   try {
     for (const [inside, host] of Object.entries(mounts)) {
       const target = path.join(dir, inside);
-      fs.mkdirSync(target, { recursive: true });
+      const created = fs.mkdirSync(target, { recursive: true }) !== undefined;
       run('mount', ['--bind', host, target]);
-      mounted.push(target);
+      mounted.push({ target, created });
     }
     const environment = Object.entries({ PATH: '/opt/node/bin:/usr/bin:/bin', HOME: '/tmp', LANG: 'C.UTF-8', ...env })
       .map(([name, value]) => `${name}=${value}`);
     return run('chroot', [dir, '/usr/bin/env', '-i', ...environment, 'sh', '-c', `cd "${cwd}" && ${command}`], options);
   } finally {
-    for (const target of mounted.reverse()) {
+    for (const { target, created } of mounted.reverse()) {
       spawnSync('umount', [target], { stdio: 'inherit' });
-      fs.rmdirSync(target);
+      if (created) fs.rmdirSync(target);
     }
   }
 }
