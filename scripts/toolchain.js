@@ -108,7 +108,7 @@ function sysroot() {
 }
 
 /**
- * Runs `command` inside the root `dir` with the host folders `mounts` ({ inside: host })
+ * Runs the shell `command` inside the root `dir` with the host folders `mounts` ({ inside: host })
  * bind-mounted, a clean environment plus `env`, in folder `cwd` (inside). Unmounts after.
  */
 function inRoot(dir, mounts, cwd, command, env = {}, options = {}) {
@@ -116,9 +116,9 @@ function inRoot(dir, mounts, cwd, command, env = {}, options = {}) {
   try {
     for (const [inside, host] of Object.entries(mounts)) {
       const target = path.join(dir, inside);
-      const created = fs.mkdirSync(target, { recursive: true }) !== undefined;
-      run('mount', ['--bind', host, target]);
+      const created = fs.mkdirSync(target, { recursive: true });
       mounted.push({ target, created });
+      run('mount', ['--bind', host, target]);
     }
     const environment = Object.entries({ PATH: '/opt/node/bin:/usr/bin:/bin', HOME: '/tmp', LANG: 'C.UTF-8', ...env })
       .map(([name, value]) => `${name}=${value}`);
@@ -126,7 +126,8 @@ function inRoot(dir, mounts, cwd, command, env = {}, options = {}) {
   } finally {
     for (const { target, created } of mounted.reverse()) {
       spawnSync('umount', [target], { stdio: 'inherit' });
-      if (created) fs.rmdirSync(target);
+      // The folders made for the mount point, emptied by the unmount (rmdir refuses anything else).
+      for (let folder = target; created && folder.length >= created.length; folder = path.dirname(folder)) fs.rmdirSync(folder);
     }
   }
 }

@@ -2,42 +2,16 @@
 // copy of this checkout), then installed into fresh projects. With the prebuild, nothing is
 // compiled and nothing is fetched: those projects see only `node` and `sh`, and the C sources
 // are made unreachable. Without a matching prebuild, install builds from source.
-import { spawn, SpawnOptions } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { depsCache, freshProject as projectIn, npmCli, ok, pack, Result, root, run, stageCheckout } from '../release';
 
-const root = resolve(__dirname, '../..');
+const { symbolFloor } = createRequire(__filename)('../../scripts/toolchain.js');
 const here = __dirname;
 const work = mkdtempSync(join(tmpdir(), 'godot-enet-pack-'));
-const npmCli = process.env.npm_execpath?.endsWith('npm-cli.js')
-  ? process.env.npm_execpath
-  : join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
-// The pinned tarballs that `npm install` fetched for this checkout: the staged build reuses them.
-const depsCache = join(root, 'deps', 'cache');
-
-interface Result { status: number | null; stdout: string; stderr: string }
-
-// Asynchronous, so that vitest's worker stays responsive during the minute-long builds.
-function run(command: string, args: string[], options: SpawnOptions & { timeout: number }): Promise<Result> {
-  return new Promise((resolveRun, rejectRun) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk) => { stdout += chunk; });
-    child.stderr!.setEncoding('utf8').on('data', (chunk) => { stderr += chunk; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeout);
-    child.on('error', (err) => { clearTimeout(timer); rejectRun(err); });
-    child.on('close', (status) => { clearTimeout(timer); resolveRun({ status, stdout, stderr }); });
-  });
-}
-
-async function ok(pending: Promise<Result>, what: string): Promise<Result> {
-  const result = await pending;
-  if (result.status !== 0) throw new Error(`${what} exited ${result.status}:\n${result.stdout}\n${result.stderr}`.slice(-8000));
-  return result;
-}
 
 /** A machine with no compiler, no python and no apt: PATH holds only `node` and `sh`. */
 const bareBin = join(work, 'bare-bin');
@@ -55,11 +29,7 @@ function npm(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeout = 120_
 }
 
 function freshProject(name: string): string {
-  const dir = join(work, name);
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true }));
-  for (const file of ['consumer.cjs', 'consumer.mjs', 'consumer.mts', 'consumer.cts']) copyFileSync(join(here, file), join(dir, file));
-  return dir;
+  return projectIn(work, name, ['consumer.cjs', 'consumer.mjs', 'consumer.mts', 'consumer.cts'].map((file) => join(here, file)));
 }
 
 async function runConsumer(dir: string, file: string, env: NodeJS.ProcessEnv): Promise<any> {
@@ -75,18 +45,13 @@ beforeAll(async () => {
   symlinkSync(process.execPath, join(bareBin, 'node'));
   symlinkSync('/bin/sh', join(bareBin, 'sh'));
 
-  // The release steps, on a copy of the checkout (its build/ and the running suite stay untouched).
+  // The release steps, on a copy of the checkout (its build/ and the running suite stay untouched):
+  // the linux-x64 prebuild as it ships (scripts/prebuilds.js: built in a Debian 11 root).
   const stage = join(work, 'stage');
-  const listed = (await ok(run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, timeout: 30_000 }),
-    'git ls-files')).stdout.split('\0').filter((file) => file && existsSync(join(root, file)));
-  for (const file of listed) cpSync(join(root, file), join(stage, file));
-  symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'));
-  const buildEnv = { ...process.env, GODOT_ENET_DEPS_DIR: depsCache, JOBS: 'max' };
-  await ok(run(process.execPath, ['scripts/prebuild.js'], { cwd: stage, env: buildEnv, timeout: 600_000 }), 'prebuild');
-  const packed = await ok(npm(['pack', '--json', '--pack-destination', work], stage, buildEnv, 300_000), 'npm pack');
-  const report = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[')))[0];
-  tarball = join(work, report.filename);
-  files = report.files.map((entry: { path: string }) => entry.path);
+  await stageCheckout(stage);
+  const buildEnv = { ...process.env, GODOT_ENET_DEPS_DIR: depsCache };
+  await ok(run(process.execPath, ['scripts/prebuilds.js', 'linux-x64'], { cwd: stage, env: buildEnv, timeout: 900_000 }), 'prebuild');
+  ({ tarball, files } = await pack(stage, work, buildEnv));
 }, 900_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -103,12 +68,9 @@ describe('npm pack', () => {
 
   it('needs no newer glibc than the README promises for the linux-x64 prebuild', async () => {
     const binary = join(work, 'stage', 'prebuilds', 'linux-x64', 'godot-enet.glibc.node');
-    const symbols = (await ok(run('objdump', ['-T', binary], { timeout: 30_000 }), 'objdump')).stdout;
-    const newest = [...symbols.matchAll(/\(GLIBC_(\d+)\.(\d+)/g)]
-      .map((match) => [Number(match[1]), Number(match[2])])
-      .reduce((a, b) => (b[0] > a[0] || (b[0] === a[0] && b[1] > a[1]) ? b : a));
+    const newest = symbolFloor(binary).GLIBC;
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    expect(readme).toContain(`glibc ${newest.join('.')} or later`);
+    expect(readme).toContain(`glibc ${newest} or later`);
   });
 
   it('leaves out tests, benchmarks, fuzzing, scripts, fetched sources and build output', async () => {
