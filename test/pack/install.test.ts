@@ -3,13 +3,15 @@
 // compiled and nothing is fetched: those projects see only `node` and `sh`, and the C sources
 // are made unreachable. Without a matching prebuild, install builds from source.
 import { createRequire } from 'node:module';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { depsCache, freshProject as projectIn, npmCli, ok, pack, Result, root, run, stageCheckout } from '../release';
 
 const { symbolFloor } = createRequire(__filename)('../../scripts/toolchain.js');
+const { configuredMirror } = createRequire(__filename)('../../deps/fetch.js');
+const pins = JSON.parse(readFileSync(join(root, 'deps', 'pins.json'), 'utf8'));
 const here = __dirname;
 const work = mkdtempSync(join(tmpdir(), 'godot-enet-pack-'));
 
@@ -158,11 +160,48 @@ describe('installed where nothing can be compiled or fetched', () => {
   });
 });
 
-describe('installed where no prebuild matches, with a toolchain', () => {
-  it('builds from source on install, with the pinned sources, and runs', async () => {
+describe('installed where no prebuild matches, with a toolchain but no apt', () => {
+  /** A machine with every tool of this one but apt (macOS, Alpine, …): PATH links all of /usr/bin and /bin but apt*. */
+  const noAptBin = join(work, 'no-apt-bin');
+  function noAptEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: noAptBin, LIBC: 'musl', JOBS: '2', ...extra };
+    for (const name of ['GODOT_ENET_DEPS_DIR', 'GODOT_ENET_DEBIAN_MIRROR', 'npm_config_godot_enet_debian_mirror']) {
+      if (!(name in extra)) delete env[name];
+    }
+    return env;
+  }
+
+  beforeAll(() => {
+    mkdirSync(noAptBin);
+    for (const dir of ['/usr/bin', '/bin']) {
+      for (const tool of readdirSync(dir)) {
+        if (!tool.startsWith('apt') && !existsSync(join(noAptBin, tool))) symlinkSync(join(dir, tool), join(noAptBin, tool));
+      }
+    }
+  });
+
+  it('fails with the four tarballs, their sha256, where they come from and the commands to retry', async () => {
+    const app = freshProject('no-apt-app');
+    const result = await npm(['install', tarball, '--prefer-offline'], app, noAptEnv(), 300_000);
+    expect(result.status).not.toBe(0);
+    const output = result.stdout + result.stderr;
+    expect(output).toMatch(/apt-get was not found and no Debian mirror was named/);
+    for (const pin of Object.values(pins.packages) as { tarball: string; sha256: string; source: string }[]) {
+      expect(output).toContain(`${pin.tarball}`);
+      expect(output).toContain(`sha256 ${pin.sha256}`);
+      expect(output).toContain(`<mirror>/pool/main/${pin.source.slice(0, pin.source.startsWith('lib') ? 4 : 1)}/${pin.source}/`);
+    }
+    expect(output).toContain('GODOT_ENET_DEBIAN_MIRROR=https://<a Debian mirror>/debian npm rebuild godot-enet');
+    expect(output).toContain('GODOT_ENET_DEPS_DIR=/path/to/that/folder npm rebuild godot-enet');
+  }, 400_000);
+
+  it('builds from source on install with the sources downloaded from GODOT_ENET_DEBIAN_MIRROR, and runs', async () => {
+    // This machine's Debian mirror, as apt is configured with it, over HTTPS.
+    const mirror = configuredMirror().replace(/^http:/, 'https:');
     const app = freshProject('source-app');
-    const env = { ...process.env, LIBC: 'musl', GODOT_ENET_DEPS_DIR: depsCache, JOBS: 'max' };
-    await ok(npm(['install', tarball, '--prefer-offline'], app, env, 600_000), 'npm install (source build)');
+    const env = noAptEnv({ GODOT_ENET_DEBIAN_MIRROR: mirror });
+    const installed = await ok(npm(['install', tarball, '--prefer-offline'], app, env, 600_000), 'npm install (source build)');
+    expect(installed.stdout + installed.stderr).toContain(`downloading ${mirror}/pool/main/e/enet/`);
     expect(existsSync(join(app, 'node_modules/godot-enet/build/Release/godot_enet.node'))).toBe(true);
     const seen = await runConsumer(app, 'consumer.cjs', env);
     expect(seen.binary).toBe(join('build', 'Release', 'godot_enet.node'));
