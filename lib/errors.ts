@@ -15,14 +15,17 @@ export enum ErrorCode {
    * not in the mode the call needs. Thrown by host set-up calls, returned by peer calls and sends.
    */
   ERR_UNCONFIGURED = 3,
-  /** Not returned by godot-enet; listed so that the numbers match Godot's. */
+  /** `bytesToVar` met a whole object without `allowObjects` (Godot's object decoding refusal). */
   ERR_UNAUTHORIZED = 4,
   /**
    * Not returned by godot-enet; listed so that the numbers match Godot's. Out-of-range arguments
    * give `ERR_INVALID_PARAMETER`, as in Godot's ENet classes.
    */
   ERR_PARAMETER_RANGE_ERROR = 5,
-  /** An allocation in the addon failed (a packet, a compressor, the limit tables). */
+  /**
+   * An allocation in the addon failed (a packet, a compressor, the limit tables); or a Variant
+   * nested deeper than Godot's 1024 levels (`varToBytes`, `bytesToVar`), as Godot reports it.
+   */
   ERR_OUT_OF_MEMORY = 6,
   /**
    * Not returned by godot-enet; listed so that the numbers match Godot's. A missing key or
@@ -49,7 +52,7 @@ export enum ErrorCode {
   ERR_FILE_CORRUPT = 16,
   /** Not returned by godot-enet; listed so that the numbers match Godot's. */
   ERR_FILE_MISSING_DEPENDENCIES = 17,
-  /** Not returned by godot-enet; listed so that the numbers match Godot's. */
+  /** `bytesToVar` met a string whose length runs past the end of the data (as Godot's decoder). */
   ERR_FILE_EOF = 18,
   /** Not returned by godot-enet; listed so that the numbers match Godot's. */
   ERR_CANT_OPEN = 19,
@@ -86,7 +89,10 @@ export enum ErrorCode {
   ERR_CANT_ACQUIRE_RESOURCE = 28,
   /** Not returned by godot-enet; listed so that the numbers match Godot's. */
   ERR_CANT_FORK = 29,
-  /** Data that cannot be sent, e.g. empty bytes to `SceneMultiplayerServer.sendBytes`. */
+  /**
+   * Data that cannot be sent, e.g. empty bytes to `SceneMultiplayerServer.sendBytes`; or bytes
+   * that are no valid Variant (`bytesToVar`: truncated, unknown type, count beyond the data…).
+   */
   ERR_INVALID_DATA = 30,
   /**
    * An argument of the wrong type, outside Godot's range, or not a member of its enum; also an

@@ -8,7 +8,11 @@
  * - {@link ENetMultiplayerPeer}: Godot's multiplayer transport (server, client, mesh).
  * - {@link SceneMultiplayerServer}: a dedicated server that stock Godot 4 clients join.
  * - {@link SignalingServer} and {@link SignalingClient}: mesh set-up over WebSocket.
+ * - {@link AgonesGameServer}: a server as an Agones game server (needs the optional
+ *   `@google-cloud/agones-sdk`).
  * - {@link TLSOptions}, {@link CryptoKey}, {@link X509Certificate} and {@link Crypto}: DTLS.
+ * - {@link varToBytes} and {@link bytesToVar}: Godot's binary Variant format, with a class for
+ *   each of Godot's value types ({@link Vector2}, {@link NodePath}…).
  *
  * The task-by-task guide is `docs/guide.md` in the repository; its last section maps every
  * Godot name to this API.
@@ -29,10 +33,15 @@ export type {
   SceneMultiplayerServerOptions,
   ServerStats,
 } from './SceneMultiplayerServer';
+export { DEFAULT_BUDGETS } from './PeerBudget';
+export type { BudgetCounts, MisbehaviourReason, PeerBudgets } from './PeerBudget';
 export { SignalingServer } from './mesh/SignalingServer';
 export type { SignalingServerEvents, SignalingServerOptions } from './mesh/SignalingServer';
 export { SignalingClient } from './mesh/SignalingClient';
 export type { SignalingClientEvents, SignalingClientOptions } from './mesh/SignalingClient';
+export { AgonesGameServer } from './agones/AgonesGameServer';
+export type { AgonesGameServerEvents, AgonesGameServerOptions, AgonesManagedServer } from './agones/AgonesGameServer';
+export type { AgonesGameServerObject } from './agones/sdk';
 export { ENetError, ErrorCode } from './errors';
 export { DtlsError } from './DtlsError';
 export { TLSOptions } from './TLSOptions';
@@ -43,6 +52,7 @@ export { DEFAULT_LIMITS } from './HostLimits';
 export type { HostLimits } from './HostLimits';
 export type { CertificateRequest } from './Crypto';
 export type { ErrorName } from './errors';
+export * from './variant';
 
 import { addon } from './native';
 

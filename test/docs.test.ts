@@ -158,4 +158,10 @@ describe('the guide (docs/guide.md)', () => {
     expect(await mesh.exited).toEqual({ code: 0, signal: null });
     expect(mesh.stdout() + mesh.stderr()).toBe("b got 'hi' from 2\n");
   });
+
+  it('runs the Variants snippet as printed', async () => {
+    const variants = runNode(snippet('Variants: var_to_bytes from Node'));
+    expect(await variants.exited).toEqual({ code: 0, signal: null });
+    expect(variants.stdout() + variants.stderr()).toBe('1 100 3\n');
+  });
 });
