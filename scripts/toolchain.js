@@ -85,13 +85,23 @@ function debianMirror() {
   return mirror;
 }
 
+/** Mount points at or under `dir` (a run killed inside inRoot leaves its bind mounts behind). */
+function mountsUnder(dir) {
+  return fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\n')
+    .map((line) => line.split(' ')[4]?.replace(/\\040/g, ' '))
+    .filter((point) => point && (point === dir || point.startsWith(`${dir}/`)));
+}
+
 /** The bullseye root (made once with debootstrap), with this host's Node in /opt/node. */
 function sysroot() {
   const dir = path.join(TOOLS, `${SYSROOT_SUITE}-root`);
   const stamp = path.join(dir, '.godot-enet-sysroot');
   if (!fs.existsSync(stamp) || fs.readFileSync(stamp, 'utf8') !== SYSROOT_PACKAGES.join(' ')) {
-    aptInstall({ debootstrap: 'debootstrap' });
+    // Deleting the old root would delete through its mounts: host folders.
     const work = `${dir}.partial`;
+    const mounted = [...mountsUnder(dir), ...mountsUnder(work)];
+    if (mounted.length > 0) throw new Error(`cannot remake ${dir}: unmount ${mounted.join(', ')} first`);
+    aptInstall({ debootstrap: 'debootstrap' });
     fs.rmSync(work, { recursive: true, force: true });
     fs.rmSync(dir, { recursive: true, force: true });
     log(`making a ${SYSROOT_SUITE} root with ${SYSROOT_PACKAGES.join(', ')} (debootstrap)`);
