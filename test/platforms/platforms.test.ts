@@ -67,7 +67,11 @@ const linuxX64: Platform = {
     // The host folders the arguments name, at the same paths inside the root.
     const mounts = { [project]: project, [dirname(dirname(npmCli))]: dirname(dirname(npmCli)), [npmCache]: npmCache, proc: '/proc' };
     const quoted = args.map((arg) => `'${arg}'`).join(' ');
-    toolchain.inRoot(toolchain.sysroot(), mounts, project, `exec node ${quoted} > step.log 2>&1`, { PATH: bin });
+    try {
+      toolchain.inRoot(toolchain.sysroot(), mounts, project, `exec node ${quoted} > step.log 2>&1`, { PATH: bin });
+    } catch (err) {
+      throw new Error(`${(err as Error).message}:\n${readFileSync(join(project, 'step.log'), 'utf8')}`.slice(-8000));
+    }
     return readFileSync(join(project, 'step.log'), 'utf8');
   },
 };
