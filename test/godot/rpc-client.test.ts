@@ -73,15 +73,23 @@ describeGodot('RPCs: a Node SceneMultiplayerClient in a Godot server\'s game', (
     client.multiplayer.on('packet', (_from, packet, mode, channel) => {
       if ((packet[0] & 7) === 0) modes.add(`${mode}/${channel}`);
     });
-    for (const action of ['ping', 'streams', 'nothing', 'bytes']) client.rpcId(1, 'Game', 'act', action, client.getUniqueId());
+    for (const action of ['ping', 'nothing', 'bytes']) client.rpcId(1, 'Game', 'act', action, client.getUniqueId());
     const got = (method: string) => calls.filter((call) => call.method === method);
-    // Unreliable: ENet's throttle may drop some of a burst on a loaded machine, but not all.
-    await until(() => got('bytes').length === 1 && got('ordered').length > 0 && got('fast').length > 0, 10_000, 'the server\'s calls');
+    await until(() => got('bytes').length === 1, 10_000, 'the server\'s reliable calls');
+    // Unreliable: ENet's throttle may drop a whole burst on a loaded machine, so ask again (5 bursts at most).
+    const streamed = () => got('ordered').length > 0 && got('fast').length > 0;
+    const bursts: number[][] = [];  // the unreliable_ordered numbers of each burst
+    for (let burst = 0; burst < 5 && !streamed(); burst++) {
+      const before = got('ordered').length;
+      client.rpcId(1, 'Game', 'act', 'streams', client.getUniqueId());
+      await until(streamed, 3000, 'an unreliable burst').catch(() => undefined);
+      bursts.push(got('ordered').slice(before).map((call) => call.args[0] as number));
+    }
+    expect(streamed()).toBe(true);
     expect(got('ping')).toEqual([{ method: 'ping', sender: 1, args: [7, 'seven'] }]);
     expect(got('nothing')).toEqual([{ method: 'nothing', sender: 1, args: [] }]);
     expect(got('bytes')).toEqual([{ method: 'bytes', sender: 1, args: [Buffer.from([1, 2, 3])] }]);
-    const ordered = got('ordered').map((call) => call.args[0] as number);
-    expect(ordered).toEqual([...ordered].sort((x, y) => x - y));
+    for (const ordered of bursts) expect(ordered).toEqual([...ordered].sort((x, y) => x - y));
     expect(modes).toEqual(new Set([`${TransferMode.TRANSFER_MODE_RELIABLE}/0`, `${TransferMode.TRANSFER_MODE_UNRELIABLE}/2`,
       `${TransferMode.TRANSFER_MODE_UNRELIABLE_ORDERED}/3`]));
     expect(events.filter((event) => event.startsWith('refused'))).toEqual([]);
