@@ -7,6 +7,7 @@ import { TLSOptions } from './TLSOptions';
 import { bindIp, boolean, bytes, integer, member, remoteIp, uint32Data } from './arguments';
 import { ENetError, ErrorCode } from './errors';
 import { ENetPacketPeer } from './ENetPacketPeer';
+import { SendBatch } from './SendBatch';
 import { addon, EventField, NativeConnection } from './native';
 
 /** Godot's `ENetConnection.EventType`: the `type` of what `service()` returns. */
@@ -141,6 +142,8 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
   readonly #peers = new Map<number, ENetPacketPeer>();
 
   #batch: Float64Array | undefined;
+  /** Sends queued during a batch (created by the first start()). */
+  #sendBatch: SendBatch | undefined;
   /** The batch being emitted, so stop() and destroy() inside a handler can take its rest. */
   #cursor: BatchCursor | undefined;
   #started = false;
@@ -482,7 +485,8 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
     this.#requireActive();
     if (this.#started) return this;
     this.#batch ??= new Float64Array(BATCH_EVENTS * EventField.BatchCount);
-    const result = this.native.start(this.#onBatch, this.#batch);
+    const sends = this.#sendBatch ??= new SendBatch();
+    const result = this.native.start(this.#onBatch, this.#batch, sends.queue, sends.bytes, sends.peers);
     if (result !== ErrorCode.OK) throw new ENetError(result, 'cannot watch the host socket on the event loop');
     this.#started = true;
     // Events held back by an earlier stop() come first, before the next batch can arrive.
@@ -648,6 +652,12 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
       if (this.#started) this.#emitEvent(event.type, peer, 0, 0, 0, undefined, error);
       else this.#pending.push(event);
     }
+  }
+
+  /** @internal Queues a send made during a batch, if it can be (see SendBatch). */
+  queueSend(handle: number, channel: unknown, packet: unknown, flags: unknown): boolean {
+    return this.#sendBatch !== undefined &&
+      this.#sendBatch.tryQueue(handle, channel, packet, flags, this.#limits.maxPacketSize);
   }
 
   /** @internal */

@@ -140,7 +140,10 @@ double Connection::HandleOf(ENetPeer* peer) const {
 
 ENetPeer* Connection::Resolve(const Napi::Value& handle) {
   if (host_ == nullptr || !handle.IsNumber()) return nullptr;
-  double value = handle.As<Napi::Number>().DoubleValue();
+  return ResolveHandle(handle.As<Napi::Number>().DoubleValue());
+}
+
+ENetPeer* Connection::ResolveHandle(double value) {
   if (!(value >= 0) || std::floor(value) != value) return nullptr;
   double generation = std::floor(value / kSlotSpan);
   size_t slot = static_cast<size_t>(value - generation * kSlotSpan);
@@ -347,6 +350,7 @@ Napi::Value Connection::Service(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Connection::Flush(const Napi::CallbackInfo& info) {
+  SettleSends();  // a flush can change peer states (a disconnect_later completes)
   if (host_ != nullptr) enet_host_flush(host_);
   return info.Env().Undefined();
 }
@@ -376,6 +380,7 @@ Napi::Value Connection::Broadcast(const Napi::CallbackInfo& info) {
   uint32_t channel;
   int32_t error;
   if (host_ == nullptr) return Napi::Number::New(env, ERR_UNCONFIGURED);
+  DrainSends();
   if (!ToUint32(info[0], UINT32_MAX, &channel) || channel >= host_->channelLimit) {
     return Napi::Number::New(env, ERR_INVALID_PARAMETER);
   }

@@ -33,6 +33,14 @@ enum EventField {
   EVENT_OFFSET = EVENT_FIELDS, EVENT_LENGTH, BATCH_FIELDS
 };
 
+// Layout of the send queue shared with lib/SendBatch.ts: a header, then one record per packet
+// whose bytes follow the previous record's in the byte slab.
+enum SendField { SEND_COUNT, SEND_BYTES, SEND_HEADER };
+enum SendRecordField { SEND_PEER, SEND_CHANNEL, SEND_FLAGS, SEND_LENGTH, SEND_FIELDS };
+// Layout of the shared peer table: per slot, the handle JavaScript may queue sends for (or -1)
+// and that peer's channel count.
+enum PeerTableField { PEER_HANDLE, PEER_CHANNELS, PEER_FIELDS };
+
 // Godot's ENetConnection.EventType numbers, and one of our own for event-driven batches: DTLS
 // failures are waiting (takeDtlsFailures).
 enum EventType {
@@ -125,6 +133,14 @@ class Connection : public Napi::ObjectWrap<Connection> {
   uint32_t NextServiceDelay();
   void Touched();
 
+  // connection_sends.cc: sends queued by JavaScript during a batch.
+  bool AttachSendBatch(const Napi::Value& queue, const Napi::Value& bytes, const Napi::Value& peers);
+  void DetachSendBatch();
+  void VouchForPeers(const std::vector<EventRecord>& records);
+  void ForgetSendablePeers();
+  void DrainSends();
+  void SettleSends();
+
   // packet_peer.cc: operations on one peer, addressed by handle.
   Napi::Value PeerState(const Napi::CallbackInfo& info);
   Napi::Value PeerSend(const Napi::CallbackInfo& info);
@@ -144,6 +160,7 @@ class Connection : public Napi::ObjectWrap<Connection> {
   void Unbind(size_t slot);
   double HandleOf(ENetPeer* peer) const;
   ENetPeer* Resolve(const Napi::Value& handle);
+  ENetPeer* ResolveHandle(double handle);
   void DestroyHost();
 
   int ServiceSkippingRefused(uint32_t timeout, ENetEvent* event, bool io);
@@ -171,6 +188,17 @@ class Connection : public Napi::ObjectWrap<Connection> {
   enet_uint32 delayScannedAt_ = 0;  // when NextServiceDelay last walked the peers
   enet_uint32 boundedAt_ = 0;       // when BoundRoundTripTimes last walked them
   uint32_t scannedDelay_ = kNoDelay;
+
+  // Batched sends (connection_sends.cc).
+  Napi::Reference<Napi::Float64Array> sendQueueRef_;
+  Napi::Reference<Napi::Uint8Array> sendBytesRef_;
+  Napi::Reference<Napi::Float64Array> sendPeersRef_;
+  double* sendQueue_ = nullptr;
+  size_t sendQueueCapacity_ = 0;
+  uint8_t* sendBytes_ = nullptr;
+  size_t sendBytesCapacity_ = 0;
+  double* sendPeers_ = nullptr;
+  std::vector<size_t> vouched_;  // slots written into the peer table for the current batch
 };
 
 // Argument helpers shared by connection.cc and packet_peer.cc. They never throw: a value of the
