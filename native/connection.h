@@ -10,6 +10,8 @@
 #include <napi.h>
 #include <enet/enet.h>
 
+#include "peer_window.h"
+
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -162,6 +164,7 @@ class Connection : public Napi::ObjectWrap<Connection> {
   ENetPeer* Resolve(const Napi::Value& handle);
   ENetPeer* ResolveHandle(double handle);
   void DestroyHost();
+  void FlushHost();
 
   int ServiceSkippingRefused(uint32_t timeout, ENetEvent* event, bool io);
   void BoundRoundTripTimes();
@@ -169,6 +172,7 @@ class Connection : public Napi::ObjectWrap<Connection> {
   static void WriteEvent(double* out, const EventRecord& record);
 
   ENetHost* host_ = nullptr;
+  PeerWindow window_;  // the peer slots ENet's walks need to see
   std::vector<Slot> slots_;
   bool refusing_ = false;
   Limits limits_;

@@ -65,7 +65,7 @@ Napi::Value Connection::SetRef(const Napi::CallbackInfo& info) {
 void Connection::StopPump() {
   if (pump_ == nullptr) return;
   DetachSendBatch();
-  if (host_ != nullptr) enet_host_flush(host_);  // what JavaScript queued still goes out
+  if (host_ != nullptr) FlushHost();  // what JavaScript queued still goes out
   pump_->Close();
   DetachPump();
 }
@@ -85,7 +85,7 @@ void Connection::Touched() {
 
 void Connection::FlushAndSchedule() {
   if (host_ == nullptr || pump_ == nullptr) return;
-  enet_host_flush(host_);  // a pass over every peer slot, so once per wake-up, not once more per loop iteration
+  FlushHost();  // a pass over the peer slots, so once per wake-up, not once more per loop iteration
   pump_->FlushDone();
   pump_->ScheduleIn(NextServiceDelay());
 }
@@ -106,7 +106,7 @@ uint32_t Connection::NextServiceDelay() {
   auto due = [&](enet_uint32 deadline) {
     delay = std::min<uint32_t>(delay, ENET_TIME_LESS(now, deadline) ? ENET_TIME_DIFFERENCE(deadline, now) : 0);
   };
-  for (const ENetPeer* peer = host_->peers; peer < &host_->peers[host_->peerCount]; ++peer) {
+  for (const ENetPeer* peer = host_->peers; peer < &host_->peers[window_.Used(host_)]; ++peer) {
     if (peer->state == ENET_PEER_STATE_DISCONNECTED || peer->state == ENET_PEER_STATE_ZOMBIE) continue;
     if (!enet_list_empty(&peer->sentReliableCommands)) {
       due(peer->nextTimeout);

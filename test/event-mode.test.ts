@@ -641,6 +641,36 @@ describe('event-driven mode: sends from handlers (batched)', () => {
   });
 });
 
+describe('event-driven mode: a large host with few peers in use', () => {
+  it('a 4095-slot server: 300 peers connecting at once all connect; after the first 250 leave, the rest still exchange and new peers fill the freed slots', async () => {
+    const srv = server(4095, 2);
+    const clients = host();
+    clients.createHost(400, 2);
+    srv.start();
+    clients.start();
+    const onServer: ENetPacketPeer[] = [];
+    srv.on('connect', (peer) => onServer.push(peer));
+    srv.on('receive', (peer, packet) => expect(peer.send(0, packet, FLAG_RELIABLE)).toBe(ErrorCode.OK));
+    let connected = 0;
+    clients.on('connect', () => connected++);
+    const echoes = new Map<ENetPacketPeer, number>();
+    clients.on('receive', (peer) => echoes.set(peer, (echoes.get(peer) ?? 0) + 1));
+    const first = Array.from({ length: 300 }, () => clients.connectToHost('127.0.0.1', srv.getLocalPort(), 2)!);
+    await until(() => connected === 300 && onServer.length === 300, 15000, '300 connections');
+    const leaving = first.slice(0, 250);
+    for (const peer of leaving) peer.peerDisconnectNow(0);
+    await until(() => srv.getPeers().length === 50, 10000, 'the server to see 250 peers leave');
+    const later = Array.from({ length: 20 }, () => clients.connectToHost('127.0.0.1', srv.getLocalPort(), 2)!);
+    await until(() => connected === 320, 10000, '20 more connections');
+    const talking = [...first.slice(250), ...later];
+    for (const peer of talking) peer.send(0, Buffer.from('hello'), FLAG_RELIABLE);
+    await until(() => talking.every((peer) => echoes.get(peer) === 1), 10000, 'an echo for each remaining peer');
+    expect(srv.getPeers().length).toBe(70);
+    srv.destroy();
+    clients.destroy();
+  });
+});
+
 describe('event-driven mode: timers and flushing', () => {
   it('timeouts are detected without polling: a connect to nowhere, and a server that vanished', async () => {
     // Nothing answers on this port (and nothing sends ICMP errors: the port is taken).
