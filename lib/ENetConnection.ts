@@ -476,7 +476,9 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
    * Makes the host event-driven: Node's event loop watches its socket, each wake-up drains every
    * pending ENet event and emits 'connect', 'disconnect', 'receive' and 'error', and a timer runs
    * ENet's own schedule (resends, pings, timeouts). Nothing polls and an idle host uses no CPU.
-   * Packets sent from JavaScript leave once per loop iteration (`flush()` sends them at once).
+   * Packets sent from JavaScript leave once per loop iteration (`flush()` sends them at once);
+   * those a handler sends to the peers of the batch being emitted are handed to ENet together
+   * when the batch ends, in order with every other send (same return codes as a direct send).
    * While started, `service()` throws ERR_BUSY. A started host keeps the process alive, like
    * a listening socket, unless `unref()` is called. Not in Godot. Throws ENetError
    * ERR_UNCONFIGURED when inactive, FAILED when the event loop cannot watch the socket.

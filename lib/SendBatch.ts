@@ -7,11 +7,14 @@
  * change them, so a queued send returns exactly what the direct call would: OK.
  */
 
-/** Shared with native/connection.h: SendField, SendRecordField, PeerTableField. */
-const COUNT = 0;
-const BYTES = 1;
-const HEADER = 2;
-const RECORD_FIELDS = 4;
+/** The queue's layout, shared with native/connection.h (SendField, SendRecordField). */
+const enum Queue {
+  Count = 0,
+  Bytes = 1,
+  Header = 2,
+  RecordFields = 4,
+}
+/** Per peer slot in the peer table (PeerTableField): handle, channel count. */
 const PEER_FIELDS = 2;
 const SLOT_SPAN = 4096;
 const FLAGS_ALLOWED = 1 | 2 | 8;
@@ -25,7 +28,7 @@ const MAX_QUEUED_BYTES = 2048;
 
 export class SendBatch {
   /** [count, bytes used, then per packet: peer handle, channel, flags, length]. */
-  readonly queue = new Float64Array(HEADER + RECORDS * RECORD_FIELDS);
+  readonly queue = new Float64Array(Queue.Header + RECORDS * Queue.RecordFields);
   readonly bytes = new Uint8Array(SLAB_BYTES);
   /** Per peer slot: the handle that may be queued for (else -1) and its channel count. */
   readonly peers = new Float64Array(SLOT_SPAN * PEER_FIELDS).fill(-1);
@@ -42,17 +45,17 @@ export class SendBatch {
     if (!(packet instanceof Uint8Array)) return false;
     const length = packet.length;
     const queue = this.queue;
-    const count = queue[COUNT];
-    const used = queue[BYTES];
+    const count = queue[Queue.Count];
+    const used = queue[Queue.Bytes];
     if (length > MAX_QUEUED_BYTES || length > maxPacketSize || count >= RECORDS || used + length > SLAB_BYTES) return false;
     this.bytes.set(packet, used);
-    const at = HEADER + count * RECORD_FIELDS;
+    const at = Queue.Header + count * Queue.RecordFields;
     queue[at] = handle;
     queue[at + 1] = channel;
     queue[at + 2] = flags;
     queue[at + 3] = length;
-    queue[COUNT] = count + 1;
-    queue[BYTES] = used + length;
+    queue[Queue.Count] = count + 1;
+    queue[Queue.Bytes] = used + length;
     return true;
   }
 }
