@@ -142,8 +142,10 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
   readonly #peers = new Map<number, ENetPacketPeer>();
 
   #batch: Float64Array | undefined;
-  /** Sends queued during a batch (created by the first start()). */
+  /** Sends queued during a batch (made by start() for the host's peer slots). */
   #sendBatch: SendBatch | undefined;
+  /** The host's maxPeers. */
+  #slots = 0;
   /** The batch being emitted, so stop() and destroy() inside a handler can take its rest. */
   #cursor: BatchCursor | undefined;
   #started = false;
@@ -196,6 +198,7 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
     const failure = this.native.create(ip, port as number, maxPeers as number, maxChannels as number,
       inBandwidth as number, outBandwidth as number);
     if (failure !== undefined) throw new ENetError(ErrorCode.ERR_CANT_CREATE, failure);
+    this.#slots = maxPeers as number;
   }
 
   /**
@@ -487,7 +490,8 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
     this.#requireActive();
     if (this.#started) return this;
     this.#batch ??= new Float64Array(BATCH_EVENTS * EventField.BatchCount);
-    const sends = this.#sendBatch ??= new SendBatch();
+    if (this.#sendBatch?.slots !== this.#slots) this.#sendBatch = new SendBatch(this.#slots);
+    const sends = this.#sendBatch;
     const result = this.native.start(this.#onBatch, this.#batch, sends.queue, sends.bytes, sends.peers);
     if (result !== ErrorCode.OK) throw new ENetError(result, 'cannot watch the host socket on the event loop');
     this.#started = true;

@@ -16,13 +16,14 @@ const enum Queue {
 }
 /** Per peer slot in the peer table (PeerTableField): handle, channel count. */
 const PEER_FIELDS = 2;
+/** A handle is generation × SLOT_SPAN + slot (native/connection.h kSlotSpan). */
 const SLOT_SPAN = 4096;
 const FLAGS_ALLOWED = 1 | 2 | 8;
 
 /** Packets per batch; more go the direct way (after the queue, so in order). */
-const RECORDS = 4096;
+const RECORDS = 1024;
 /** Bytes per batch. */
-const SLAB_BYTES = 256 * 1024;
+const SLAB_BYTES = 64 * 1024;
 /** Larger packets go the direct way: for them the copy costs more than the crossing. */
 const MAX_QUEUED_BYTES = 2048;
 
@@ -31,7 +32,12 @@ export class SendBatch {
   readonly queue = new Float64Array(Queue.Header + RECORDS * Queue.RecordFields);
   readonly bytes = new Uint8Array(SLAB_BYTES);
   /** Per peer slot: the handle that may be queued for (else -1) and its channel count. */
-  readonly peers = new Float64Array(SLOT_SPAN * PEER_FIELDS).fill(-1);
+  readonly peers: Float64Array;
+
+  /** For a host with `slots` peer slots (its maxPeers). */
+  constructor(readonly slots: number) {
+    this.peers = new Float64Array(slots * PEER_FIELDS).fill(-1);
+  }
 
   /**
    * Queues the packet if it can be, returning whether it did; else the caller sends directly,

@@ -11,7 +11,6 @@
 // the direct path and its exact return codes.
 #include "connection.h"
 
-#include <algorithm>
 #include <cmath>
 
 namespace godot_enet {
@@ -26,8 +25,7 @@ bool Connection::AttachSendBatch(const Napi::Value& queue, const Napi::Value& by
   Napi::Float64Array queueView = queue.As<Napi::Float64Array>();
   Napi::Uint8Array bytesView = bytes.As<Napi::Uint8Array>();
   Napi::Float64Array peersView = peers.As<Napi::Float64Array>();
-  if (queueView.ElementLength() < SEND_HEADER + SEND_FIELDS ||
-      peersView.ElementLength() < static_cast<size_t>(kSlotSpan) * PEER_FIELDS) {
+  if (queueView.ElementLength() < SEND_HEADER + SEND_FIELDS || peersView.ElementLength() < host_->peerCount * PEER_FIELDS) {
     return false;
   }
   sendQueueRef_ = Napi::Persistent(queueView);
@@ -39,7 +37,7 @@ bool Connection::AttachSendBatch(const Napi::Value& queue, const Napi::Value& by
   sendBytesCapacity_ = bytesView.ByteLength();
   sendPeers_ = peersView.Data();
   sendQueue_[SEND_COUNT] = sendQueue_[SEND_BYTES] = 0;
-  for (size_t i = 0; i < static_cast<size_t>(kSlotSpan); ++i) sendPeers_[i * PEER_FIELDS + PEER_HANDLE] = kNoPeer;
+  for (size_t i = 0; i < host_->peerCount; ++i) sendPeers_[i * PEER_FIELDS + PEER_HANDLE] = kNoPeer;
   return true;
 }
 
@@ -83,8 +81,10 @@ void Connection::ForgetSendablePeers() {
 // record is checked again before use: a bad one is dropped, never read out of bounds.
 void Connection::DrainSends() {
   if (sendQueue_ == nullptr || sendQueue_[SEND_COUNT] == 0) return;
-  size_t count = std::min(static_cast<size_t>(sendQueue_[SEND_COUNT]), sendQueueCapacity_);
+  const double queued = sendQueue_[SEND_COUNT];
   sendQueue_[SEND_COUNT] = sendQueue_[SEND_BYTES] = 0;
+  if (!(queued > 0)) return;
+  const size_t count = queued >= static_cast<double>(sendQueueCapacity_) ? sendQueueCapacity_ : static_cast<size_t>(queued);
   size_t offset = 0;
   for (size_t i = 0; i < count; ++i) {
     const double* record = sendQueue_ + SEND_HEADER + i * SEND_FIELDS;
@@ -93,10 +93,13 @@ void Connection::DrainSends() {
     const uint8_t* data = sendBytes_ + offset;
     offset += static_cast<size_t>(length);
     ENetPeer* peer = host_ == nullptr ? nullptr : ResolveHandle(record[SEND_PEER]);
-    double channel = record[SEND_CHANNEL];
-    uint32_t flags = static_cast<uint32_t>(record[SEND_FLAGS]);
-    if (peer == nullptr || !(channel >= 0 && channel < peer->channelCount) || (flags & ~kFlagsAllowed) != 0) continue;
-    ENetPacket* packet = enet_packet_create(data, static_cast<size_t>(length), flags);
+    const double channel = record[SEND_CHANNEL];
+    const double flags = record[SEND_FLAGS];
+    if (peer == nullptr || !(channel >= 0 && channel < peer->channelCount) || !(flags >= 0 && flags <= kFlagsAllowed) ||
+        (static_cast<uint32_t>(flags) & ~kFlagsAllowed) != 0) {
+      continue;
+    }
+    ENetPacket* packet = enet_packet_create(data, static_cast<size_t>(length), static_cast<uint32_t>(flags));
     if (packet != nullptr && enet_peer_send(peer, static_cast<enet_uint8>(channel), packet) < 0) {
       enet_packet_destroy(packet);
     }
