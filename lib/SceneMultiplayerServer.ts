@@ -1,4 +1,3 @@
-import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { boolean, integer, member } from './arguments';
 import { CompressionMode, ENetConnection, HostStatistic } from './ENetConnection';
@@ -6,6 +5,11 @@ import { ConnectionStatus, ENetMultiplayerPeer, TransferMode } from './ENetMulti
 import { PeerStatistic } from './ENetPacketPeer';
 import { ENetError, ErrorCode } from './errors';
 import { BudgetCounts, mergeBudgets, MisbehaviourReason, noCounts, PeerBudget, PeerBudgets } from './PeerBudget';
+import { SceneMultiplayerBase, SceneMultiplayerEvents } from './SceneMultiplayerBase';
+import {
+  AUTH_COMPLETE, COMMAND_MASK, COMMAND_RAW, COMMAND_SYS, rawFrame, SERVER_ID, SYS_ADD_PEER, SYS_AUTH, SYS_COMMAND_SIZE,
+  SYS_DEL_PEER, SYS_RELAY, sysFrame,
+} from './sceneFrames';
 
 /**
  * What an auth hook answers for one `07 00 <data>` message: true accepts (the server completes
@@ -49,20 +53,22 @@ export interface SceneMultiplayerServerOptions {
   budgets?: Partial<PeerBudgets>;
 }
 
-/** Events of a `SceneMultiplayerServer`, named after SceneMultiplayer's signals. */
-export interface SceneMultiplayerServerEvents {
+/**
+ * Events of a `SceneMultiplayerServer`, named after SceneMultiplayer's signals, and those of
+ * `SceneMultiplayerEvents` (raw bytes, RPCs).
+ */
+export interface SceneMultiplayerServerEvents extends SceneMultiplayerEvents {
   /** A client connected and must authenticate (only with an auth hook). */
   peerAuthenticating: [id: number];
-  /** A client failed to authenticate (refused, hook error or timeout) and is being disconnected. */
+  /**
+   * A client failed to authenticate (refused, hook error or timeout) and is being disconnected,
+   * or left before it joined: Godot's `peer_authentication_failed`. Once per client.
+   */
   peerAuthenticationFailed: [id: number];
   /** A client joined: it was announced to the others (with relay) and may send. */
   peerConnected: [id: number];
   /** A joined client left, timed out or was kicked. */
   peerDisconnected: [id: number];
-  /** Raw bytes a client sent with `multiplayer.send_bytes()` (to the server, or to all with relay). */
-  peerPacket: [id: number, bytes: Buffer, mode: TransferMode, channel: number];
-  /** A SceneMultiplayer packet the server does not interpret (RPC, spawn, sync…), whole. */
-  unhandledPacket: [id: number, packet: Buffer, mode: TransferMode, channel: number];
   /**
    * A client went past `budgets.maxMalformed` with a frame malformed for `reason`; `counts` are
    * its malformed frames by reason. The server kicks it right after (disconnect data 0).
@@ -119,18 +125,6 @@ export interface ServerStats extends BudgetCounts {
   misbehaved: number;
 }
 
-/** SceneMultiplayer framing (spec §3.7): one command byte, its low 3 bits the command. */
-const COMMAND_MASK = 0x07;
-const COMMAND_RAW = 3;
-const COMMAND_SYS = 7;
-const SYS_AUTH = 0;
-const SYS_ADD_PEER = 1;
-const SYS_DEL_PEER = 2;
-const SYS_RELAY = 3;
-/** `07 <sys> <int32 LE>` */
-const SYS_COMMAND_SIZE = 6;
-const SERVER_ID = 1;
-const AUTH_COMPLETE = Buffer.from([COMMAND_SYS, SYS_AUTH]);
 const RELIABLE = TransferMode.TRANSFER_MODE_RELIABLE;
 /** How often ENet's 32-bit traffic counters are folded into the totals (getStats). */
 const TRAFFIC_FOLD_MS = 10_000;
@@ -150,6 +144,8 @@ interface PeerRecord {
   serverCompleted: boolean;
   clientCompleted: boolean;
   authTimer?: NodeJS.Timeout;
+  /** Set once auth failed: the client is being disconnected and nothing it sends counts. */
+  authFailed: boolean;
   /** Set by kick(): forces the disconnect if the client does not acknowledge what it was sent. */
   kickTimer?: NodeJS.Timeout;
   packetsIn: number;
@@ -163,15 +159,16 @@ interface PeerRecord {
  * A dedicated server for stock Godot 4 clients (`ENetMultiplayerPeer.create_client` with the
  * default SceneMultiplayer): it is peer 1, announces clients to each other, relays their
  * packets as Godot 4.4+ does, optionally authenticates them, and exchanges raw bytes
- * (`send_bytes` / `peer_packet`) with them. Event-driven: it never blocks the event loop.
+ * (`send_bytes` / `peer_packet`) and RPCs (`addNode`, `rpcId`) with them. Event-driven: it
+ * never blocks the event loop.
  */
-export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerEvents> {
+export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplayerServerEvents> {
   /**
    * The ENetMultiplayerPeer underneath (server mode, event-driven once started). Read from it
    * (`getHost()`, `getPeer(id)`); sending or closing through it bypasses the server's
    * bookkeeping.
    */
-  readonly multiplayer = new ENetMultiplayerPeer();
+  override readonly multiplayer = new ENetMultiplayerPeer();
   readonly #options: Required<Omit<SceneMultiplayerServerOptions, 'auth' | 'configureHost' | 'budgets'>> &
     { budgets: PeerBudgets } &
     Pick<SceneMultiplayerServerOptions, 'auth' | 'configureHost'>;
@@ -214,20 +211,8 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
   start(): this {
     const { port, maxClients, compress, configureHost } = this.#options;
     this.multiplayer.createServer(port, maxClients);
-    try {
-      const host = this.multiplayer.getHost()!;
-      host.compress(compress);
-      configureHost?.(host);
-    } catch (err) {
-      this.multiplayer.close();
-      throw err;
-    }
     this.#closing = undefined;
-    this.multiplayer.on('peerConnected', this.#onConnected);
-    this.multiplayer.on('peerDisconnected', this.#onDisconnected);
-    this.multiplayer.on('packet', this.#onPacket);
-    this.multiplayer.on('connectionStatusChanged', this.#onStatus);
-    this.multiplayer.start();
+    this.startWith(compress, configureHost, this.#listeners);
     // 4 GiB, where ENet's byte counters wrap, takes over 400 MB/s within this period.
     this.#trafficTimer = setInterval(() => this.#foldTraffic(), TRAFFIC_FOLD_MS).unref();
     return this;
@@ -251,7 +236,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
    */
   sendBytes(bytes: Uint8Array, id = 0, mode: TransferMode = RELIABLE, channel = 0): ErrorCode {
     if (!(bytes instanceof Uint8Array) || bytes.length === 0) return ErrorCode.ERR_INVALID_DATA;
-    const frame = Buffer.concat([Buffer.from([COMMAND_RAW]), bytes]);
+    const frame = rawFrame(bytes);
     if (id > 0) return this.#peers.get(id)?.joined ? this.#send(id, frame, mode, channel) : ErrorCode.ERR_UNCONFIGURED;
     if (this.multiplayer.getConnectionStatus() !== ConnectionStatus.CONNECTION_CONNECTED) return ErrorCode.ERR_UNCONFIGURED;
     this.#sendToJoined(frame, mode, channel, -id);
@@ -351,16 +336,15 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
       clearTimeout(record.kickTimer);
     }
     this.#peers.clear();
-    this.multiplayer.off('peerConnected', this.#onConnected);
-    this.multiplayer.off('peerDisconnected', this.#onDisconnected);
-    this.multiplayer.off('packet', this.#onPacket);
-    this.multiplayer.off('connectionStatusChanged', this.#onStatus);
+    this.rpcInterface.clear();
+    this.stopListening(this.#listeners);
     this.emit('close');
   };
 
   readonly #onConnected = (id: number): void => {
     const record: PeerRecord = { connectedAt: Date.now(), joined: false, serverCompleted: false, clientCompleted: false,
-      packetsIn: 0, bytesIn: 0, packetsOut: 0, bytesOut: 0, budget: new PeerBudget(this.#options.budgets, this.#budgetTotals) };
+      authFailed: false, packetsIn: 0, bytesIn: 0, packetsOut: 0, bytesOut: 0,
+      budget: new PeerBudget(this.#options.budgets, this.#budgetTotals) };
     this.#peers.set(id, record);
     if (!this.#options.auth) {
       this.#join(id, record);
@@ -376,21 +360,50 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
     clearTimeout(record.authTimer);
     clearTimeout(record.kickTimer);
     this.#peers.delete(id);
-    if (!record.joined) return;
+    if (!record.joined) {
+      // Godot reports a client that leaves during auth as having failed it.
+      if (!record.authFailed) this.emit('peerAuthenticationFailed', id);
+      return;
+    }
     this.#rememberLeft(id);
+    this.rpcInterface.removePeer(id);
     if (this.#options.relay) this.#sendToJoined(sysFrame(SYS_DEL_PEER, id), RELIABLE, 0);
     this.emit('peerDisconnected', id);
   };
 
   readonly #onPacket = (id: number, packet: Buffer, mode: TransferMode, channel: number): void => {
     const record = this.#peers.get(id);
-    if (!record || record.kickTimer !== undefined) return;
+    if (!record || record.kickTimer !== undefined || record.authFailed) return;
     record.packetsIn++;
     record.bytesIn += packet.length;
     if (!record.budget.admit(packet.length, this.#peers.size)) return;
     if (record.joined) this.#process(id, packet, mode, channel);
     else this.#authenticate(id, record, packet);
   };
+
+  readonly #listeners = {
+    peerConnected: this.#onConnected,
+    peerDisconnected: this.#onDisconnected,
+    packet: this.#onPacket,
+    connectionStatusChanged: this.#onStatus,
+  };
+
+  protected override rpcPeerIds(): number[] {
+    return this.#recipients();
+  }
+
+  protected override sendCommand(to: number, frame: Buffer, mode: TransferMode, channel: number): ErrorCode {
+    return this.#send(to, frame, mode, channel);
+  }
+
+  protected override canSend(): boolean {
+    return this.multiplayer.getConnectionStatus() === ConnectionStatus.CONNECTION_CONNECTED;
+  }
+
+  protected override rpcRefused(id: number, reason: string, malformed: boolean): void {
+    super.rpcRefused(id, reason, malformed);
+    if (malformed) this.#misbehaved(id, 'malformed-rpc');
+  }
 
   /** Handles a packet from a joined client (or one relayed on its behalf). */
   #process(from: number, packet: Buffer, mode: TransferMode, channel: number): void {
@@ -400,7 +413,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
       if (packet.length >= 2) this.emit('peerPacket', from, packet.subarray(1), mode, channel);
       else this.#misbehaved(from, 'truncated');
     } else if (command !== COMMAND_SYS) {
-      this.emit('unhandledPacket', from, packet, mode, channel);
+      this.processCommand(from, packet, mode, channel); // RPCs, or left alone
     } else if (packet[1] === SYS_AUTH && packet.length === 2) {
       // A late auth confirmation: Godot accepts it after joining too.
     } else if (packet[1] === SYS_AUTH) {
@@ -474,7 +487,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
     }
     const answer = async (): Promise<AuthReply> => this.#options.auth!(id, Buffer.from(packet.subarray(2)));
     answer().then((reply) => {
-      if (this.#peers.get(id) !== record || record.joined) return; // left meanwhile
+      if (this.#peers.get(id) !== record || record.joined || record.authFailed) return; // left or failed meanwhile
       if (reply === true) {
         record.serverCompleted = true;
         this.#send(id, AUTH_COMPLETE, RELIABLE, 0);
@@ -489,8 +502,9 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
 
   #failAuth(id: number): void {
     const record = this.#peers.get(id);
-    if (!record || record.joined) return;
+    if (!record || record.joined || record.authFailed) return;
     clearTimeout(record.authTimer);
+    record.authFailed = true;
     this.emit('peerAuthenticationFailed', id);
     this.multiplayer.disconnectPeer(id);
   }
@@ -498,6 +512,7 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
   #join(id: number, record: PeerRecord): void {
     clearTimeout(record.authTimer);
     record.joined = true;
+    this.rpcInterface.addPeer(id);
     if (this.#options.relay) {
       for (const [other, otherRecord] of this.#peers) {
         if (other === id || !otherRecord.joined) continue;
@@ -536,13 +551,4 @@ export class SceneMultiplayerServer extends EventEmitter<SceneMultiplayerServerE
 /** A copy of `counts` that later counting does not change. */
 function copyCounts(counts: BudgetCounts): BudgetCounts {
   return { ...counts, malformedByReason: { ...counts.malformedByReason } };
-}
-
-/** `07 <sys> <id: int32 LE>` followed by `rest`. */
-function sysFrame(sys: number, id: number, rest?: Buffer): Buffer {
-  const head = Buffer.allocUnsafe(SYS_COMMAND_SIZE);
-  head[0] = COMMAND_SYS;
-  head[1] = sys;
-  head.writeInt32LE(id, 2);
-  return rest ? Buffer.concat([head, rest]) : head;
 }

@@ -6,7 +6,8 @@
  * - {@link ENetConnection} and {@link ENetPacketPeer}: raw ENet hosts and peers, polled with
  *   `service()` as in Godot or event-driven with `start()`.
  * - {@link ENetMultiplayerPeer}: Godot's multiplayer transport (server, client, mesh).
- * - {@link SceneMultiplayerServer}: a dedicated server that stock Godot 4 clients join.
+ * - {@link SceneMultiplayerServer}: a dedicated server that stock Godot 4 clients join, with RPCs.
+ * - {@link SceneMultiplayerClient}: a Node peer that joins a Godot 4 server as a Godot client, with RPCs.
  * - {@link SignalingServer} and {@link SignalingClient}: mesh set-up over WebSocket.
  * - {@link AgonesGameServer}: a server as an Agones game server (needs the optional
  *   `@google-cloud/agones-sdk`).
@@ -33,6 +34,11 @@ export type {
   SceneMultiplayerServerOptions,
   ServerStats,
 } from './SceneMultiplayerServer';
+export { SceneMultiplayerBase } from './SceneMultiplayerBase';
+export type { SceneMultiplayerEvents } from './SceneMultiplayerBase';
+export { SceneMultiplayerClient } from './SceneMultiplayerClient';
+export type { SceneMultiplayerClientEvents, SceneMultiplayerClientOptions } from './SceneMultiplayerClient';
+export type { RpcMethod, RpcMethods, RpcMode, RpcSync, RpcTransferMode } from './rpc/RpcNode';
 export { DEFAULT_BUDGETS } from './PeerBudget';
 export type { BudgetCounts, MisbehaviourReason, PeerBudgets } from './PeerBudget';
 export { SignalingServer } from './mesh/SignalingServer';

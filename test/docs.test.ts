@@ -92,6 +92,7 @@ describe('the API reference (TypeDoc)', () => {
       'classes/ENetError.html': 'errno',
       'classes/TLSOptions.html': 'client_unsafe',
       'classes/SceneMultiplayerServer.html': 'sendBytes',
+      'classes/SceneMultiplayerClient.html': 'completeAuth',
       'enums/ErrorCode.html': 'ERR_INVALID_PARAMETER',
       'interfaces/ENetConnectionEvents.html': 'dtlsError',
     };
