@@ -273,6 +273,8 @@ describe('per-peer budgets against issue 20\'s attacks', () => {
     expect(passed).toBeLessThanOrEqual(DEFAULT_BUDGETS.packetsPerSecond * 3 * (2 + report.seconds + 1));
     expect(abuser.packetsDropped).toBeGreaterThan(0);
     expect(abuser.malformed).toBeGreaterThan(DEFAULT_BUDGETS.maxMalformed);
+    // Mutated calls and path-cache frames reached the RPC parser and argument decoder, and were counted.
+    expect(abuser.malformedByReason['malformed-rpc']).toBeGreaterThan(0);
     for (const client of honest) expect(relayedFrom(client, ABUSER)).toEqual([]);
   }, 60_000 * slow);
 
