@@ -67,8 +67,8 @@ function missingSourcesHelp(reason) {
     ...pins.map((pin) => `  ${pin.tarball.padEnd(width)}  sha256 ${pin.sha256}\n` +
       `  ${''.padEnd(width)}  from <mirror>/${poolPath(pin.source)}/ (Debian source package ${pin.source} ${pin.version})`),
     'To retry, either name a Debian mirror to download them from (checked against the sha256 above):',
-    '  GODOT_ENET_DEBIAN_MIRROR=https://<a Debian mirror>/debian npm rebuild godot-enet',
-    '  (or the line godot_enet_debian_mirror=https://<a Debian mirror>/debian in an .npmrc)',
+    '  GODOT_ENET_DEBIAN_MIRROR=<mirror> npm rebuild godot-enet',
+    '  (or the line godot_enet_debian_mirror=<mirror> in an .npmrc), <mirror> being the URL of a Debian mirror (the folder holding pool/)',
     'or download the four files into a folder yourself and build offline from it:',
     '  GODOT_ENET_DEPS_DIR=/path/to/that/folder npm rebuild godot-enet',
   ].join('\n');
