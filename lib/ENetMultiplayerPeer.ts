@@ -128,8 +128,8 @@ export class ENetMultiplayerPeer extends EventEmitter<ENetMultiplayerPeerEvents>
    * Godot's `create_server`: listens for Godot clients on `port` (0: any free port) of the bind
    * IP (`setBindIp`), for up to `maxClients` (1 … 4095) clients, with `maxChannels` user channels
    * (0: all 253) and bandwidths in bytes/s (0: unlimited). Becomes peer 1, CONNECTED at once.
-   * Unlike Godot 4.0–4.6 (issue #123254), the arguments reach ENet unshifted: see README,
-   * "create_server argument shift". Throws ENetError: ERR_ALREADY_IN_USE when active,
+   * Unlike Godot 4.0–4.6 (issue #123254), the arguments reach ENet unshifted: see docs/dedicated-server.md,
+   * "the create_server argument shift". Throws ENetError: ERR_ALREADY_IN_USE when active,
    * ERR_INVALID_PARAMETER for an argument out of range, ERR_CANT_CREATE when the port cannot be
    * bound.
    */

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { CryptoKey } from './CryptoKey';
 import { CompressionMode } from './ENetConnection';
 import { SceneMultiplayerServer } from './SceneMultiplayerServer';
+import { AGONES_OPTIONS, AGONES_USAGE, agonesOptions, startAgones } from './agones/serve';
 import { SignalingServer } from './mesh/SignalingServer';
 import { TLSOptions } from './TLSOptions';
 import { X509Certificate } from './X509Certificate';
@@ -19,6 +20,7 @@ const USAGE = `Usage:
                                  new connections per second from one IP address (default 0: no limit)
       --no-relay                 do not announce clients to each other nor relay between them
       --stats-interval SECONDS   how often to log a stats line (default 10; 0: never)
+${AGONES_USAGE}
   godot-enet signal [options]    the WebSocket signaling server for ENet meshes
       --port N                   TCP port (default 9080)
       --bind IP                  address to listen on (default: every address)
@@ -71,7 +73,7 @@ function onShutdownSignal(handler: (signal: string) => Promise<void>): void {
   }
 }
 
-function serve(args: string[]): void {
+async function serve(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
@@ -85,6 +87,7 @@ function serve(args: string[]): void {
       'max-peers-per-address': { type: 'string' },
       'max-connects-per-second': { type: 'string' },
       'stats-interval': { type: 'string' },
+      ...AGONES_OPTIONS,
     },
   });
   const compressName = values.compress ?? 'none';
@@ -101,10 +104,13 @@ function serve(args: string[]): void {
     maxConnectsPerSecondPerAddress: countOption('max-connects-per-second', values['max-connects-per-second'], 0, 0),
   };
 
+  const maxClients = countOption('max-clients', values['max-clients'], 32, 1);
+  const agones = agonesOptions(values, maxClients);
+
   const server = new SceneMultiplayerServer({
     port: portOption(values.port, 7777),
     bindIp: values.bind ?? '*',
-    maxClients: countOption('max-clients', values['max-clients'], 32, 1),
+    maxClients,
     compress,
     relay: !values['no-relay'],
     configureHost: (host) => {
@@ -118,12 +124,13 @@ function serve(args: string[]): void {
   server.start();
   log('listening', { port: server.getPort(), bind: values.bind ?? '*', compress: compressName, dtls: dtls !== undefined,
     relay: !values['no-relay'] });
+  const agonesServer = agones && await startAgones(server, agones, log);
 
   const statsTimer = statsSeconds > 0 ? setInterval(() => log('stats', { ...server.getStats() }), statsSeconds * 1000) : undefined;
   onShutdownSignal(async (signal) => {
     log('shutting-down', { signal, peers: server.getPeerIds().length });
     clearInterval(statsTimer);
-    await server.close();
+    await (agonesServer?.shutdown(signal) ?? server.close());
   });
 }
 
@@ -149,7 +156,7 @@ async function signal(args: string[]): Promise<void> {
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   try {
-    if (command === 'serve') serve(rest);
+    if (command === 'serve') await serve(rest);
     else if (command === 'signal') await signal(rest);
     else if (command === '--help' || command === '-h' || command === 'help') process.stdout.write(`${USAGE}\n`);
     else throw new UsageError(command === undefined ? 'a command is needed' : `unknown command '${command}'`);

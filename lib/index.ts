@@ -9,6 +9,8 @@
  * - {@link SceneMultiplayerServer}: a dedicated server that stock Godot 4 clients join, with RPCs.
  * - {@link SceneMultiplayerClient}: a Node peer that joins a Godot 4 server as a Godot client, with RPCs.
  * - {@link SignalingServer} and {@link SignalingClient}: mesh set-up over WebSocket.
+ * - {@link AgonesGameServer}: a server as an Agones game server (needs the optional
+ *   `@google-cloud/agones-sdk`).
  * - {@link TLSOptions}, {@link CryptoKey}, {@link X509Certificate} and {@link Crypto}: DTLS.
  * - {@link varToBytes} and {@link bytesToVar}: Godot's binary Variant format, with a class for
  *   each of Godot's value types ({@link Vector2}, {@link NodePath}…).
@@ -41,6 +43,9 @@ export { SignalingServer } from './mesh/SignalingServer';
 export type { SignalingServerEvents, SignalingServerOptions } from './mesh/SignalingServer';
 export { SignalingClient } from './mesh/SignalingClient';
 export type { SignalingClientEvents, SignalingClientOptions } from './mesh/SignalingClient';
+export { AgonesGameServer } from './agones/AgonesGameServer';
+export type { AgonesGameServerEvents, AgonesGameServerOptions, AgonesManagedServer } from './agones/AgonesGameServer';
+export type { AgonesGameServerObject } from './agones/sdk';
 export { ENetError, ErrorCode } from './errors';
 export { DtlsError } from './DtlsError';
 export { TLSOptions } from './TLSOptions';

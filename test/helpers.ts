@@ -1,4 +1,5 @@
 import { createSocket } from 'node:dgram';
+import { AddressInfo, createServer } from 'node:net';
 import { afterEach, expect } from 'vitest';
 import { ENetConnection, ENetError, ENetEvent, ENetPacketPeer, ErrorCode, ErrorName, EventType } from '../lib/index';
 
@@ -114,5 +115,14 @@ export async function freeUdpPort(): Promise<number> {
   await new Promise<void>((done) => socket.bind(0, '127.0.0.1', done));
   const { port } = socket.address();
   await new Promise<void>((done) => socket.close(done));
+  return port;
+}
+
+/** A TCP port on 127.0.0.1 that was free a moment ago, for programs that take a fixed port. */
+export async function freeTcpPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((done) => server.close(() => done()));
   return port;
 }

@@ -1,3 +1,4 @@
+// The README's and docs' JavaScript examples run as pasted (with a free port for 7777).
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -6,50 +7,35 @@ import { freeUdpPort } from './helpers';
 
 const root = resolve(__dirname, '..');
 
-
-it("README's server and client example runs as pasted", async () => {
-  const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
-  const example = /## A server and a client\s+```js\n([\s\S]*?)```/.exec(readme)?.[1];
+/** The first ```js block after `heading` in `file`, with a free port for 7777 and `epilogue` appended. */
+async function runSnippet(file: string, heading: string, epilogue = ''): Promise<string> {
+  const text = readFileSync(resolve(root, file), 'utf8');
+  const start = `\n${text}`.indexOf(`\n${heading}\n`);
+  expect(start, `${file} has the heading ${heading}`).toBeGreaterThan(-1);
+  const example = /```js\n([\s\S]*?)```/.exec(text.slice(start))?.[1];
   expect(example).toBeDefined();
-  // The example uses port 7777; a free one keeps parallel runs apart.
-  const code = example!.replaceAll('7777', String(await freeUdpPort()));
-  const out = execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', timeout: 20_000 });
-  expect(out).toBe('joined with data 1234\ngot hello on channel 0\n');
+  const code = example!.replaceAll('7777', String(await freeUdpPort())) + epilogue;
+  return execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', timeout: 20_000 });
+}
+
+it("README's quick start (event-driven echo) runs as pasted and exits by itself", async () => {
+  expect(await runSnippet('README.md', '## Quick start')).toBe('echoed ping\n');
 });
 
-it("README's event-driven example runs as pasted and exits by itself", async () => {
-  const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
-  const example = /## Event-driven: the Node way[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
-  expect(example).toBeDefined();
-  const code = example!.replaceAll('7777', String(await freeUdpPort()));
-  const out = execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', timeout: 20_000 });
-  expect(out).toBe('echoed ping\n');
+it("docs/api.md's service() server and client run as pasted", async () => {
+  expect(await runSnippet('docs/api.md', '## A server and a client')).toBe('joined with data 1234\ngot hello on channel 0\n');
 });
 
-it("README's DTLS example runs as pasted and exits by itself", async () => {
-  const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
-  const example = /## DTLS[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
-  expect(example).toBeDefined();
-  const code = example!.replaceAll('7777', String(await freeUdpPort()));
-  const out = execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', timeout: 20_000 });
-  expect(out).toMatch(/^encrypted with TLS-ECDHE-ECDSA-WITH-[A-Z0-9-]+\n$/);
+it("docs/dtls.md's example runs as pasted and exits by itself", async () => {
+  expect(await runSnippet('docs/dtls.md', '# DTLS')).toMatch(/^encrypted with TLS-ECDHE-ECDSA-WITH-[A-Z0-9-]+\n$/);
 });
 
-it("README's ENetMultiplayerPeer example runs as pasted and exits by itself", async () => {
-  const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
-  const example = /## Multiplayer \(ENetMultiplayerPeer\)[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
-  expect(example).toBeDefined();
-  const code = example!.replaceAll('7777', String(await freeUdpPort()));
-  const out = execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', timeout: 20_000 });
-  expect(out).toBe('a client joined: true\nserver got hello from the client: true\n');
+it("docs/multiplayer.md's ENetMultiplayerPeer example runs as pasted and exits by itself", async () => {
+  expect(await runSnippet('docs/multiplayer.md', '## Multiplayer (ENetMultiplayerPeer)'))
+    .toBe('a client joined: true\nserver got hello from the client: true\n');
 });
 
-it("README's dedicated-server example starts and stops gracefully on SIGINT", async () => {
-  const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
-  const example = /### Server logic in Node\s+[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
-  expect(example).toBeDefined();
-  const code = `${example!.replaceAll('7777', String(await freeUdpPort()))}
-    setTimeout(() => process.emit('SIGINT'), 200);`;
-  const out = execFileSync(process.execPath, ['-e', code], { cwd: root, encoding: 'utf8', timeout: 20_000 });
-  expect(out).toBe('');
+it("docs/dedicated-server.md's server logic example starts and stops gracefully on SIGINT", async () => {
+  expect(await runSnippet('docs/dedicated-server.md', '## Server logic in Node', "\nsetTimeout(() => process.emit('SIGINT'), 200);"))
+    .toBe('');
 });

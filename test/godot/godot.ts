@@ -4,39 +4,28 @@
 // The binary is $GODOT_BIN, else ../shared/godot/godot-4.6.3-headless beside the checkout. Without
 // one the Godot suites are skipped with one line saying how to get one, except under CI=true,
 // where a missing binary fails them.
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { afterEach, describe, it } from 'vitest';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
 import { runProgram, ScriptRun } from '../fixtures/processes';
 import { withoutSanitizer } from '../sanitized';
+import { sharedBinary } from '../shared-binary';
 
-const root = resolve(__dirname, '../..');
-const besideCheckout = resolve(root, '../shared/godot/godot-4.6.3-headless');
+const godot = sharedBinary('Godot binary', 'GODOT_BIN', 'godot/godot-4.6.3-headless', 'set GODOT_BIN to a Godot 4.6 '
+  + 'binary (a headless or template build with the enet, multiplayer and mbedtls modules), or put the project\'s '
+  + 'shared/ folder beside the checkout');
 
 /** The Godot binary the suites run, or null. */
-export const godotBinary: string | null = process.env.GODOT_BIN || (existsSync(besideCheckout) ? besideCheckout : null);
+export const godotBinary: string | null = godot.path;
 
 /** The Godot project holding the programs (`res://`). */
 export const projectDir = join(__dirname, 'project');
-
-const howToGet = 'set GODOT_BIN to a Godot 4.6 binary (a headless or template build with the enet, multiplayer '
-  + 'and mbedtls modules), or put the project\'s shared/ folder beside the checkout';
 
 /**
  * `describe` for a suite that needs Godot: skipped with one line when there is none, failing
  * when there is none under CI=true.
  */
 export function describeGodot(name: string, body: () => void): void {
-  if (godotBinary) {
-    describe(name, body);
-  } else if (process.env.CI) {
-    describe(name, () => it('has a Godot binary to run', () => {
-      throw new Error(`no Godot binary under CI: ${howToGet}`);
-    }));
-  } else {
-    console.log(`skipping "${name}": no Godot binary (${howToGet})`);
-    describe.skip(name, body);
-  }
+  godot.describe(name, body);
 }
 
 /** A running Godot program. */
@@ -64,7 +53,7 @@ function escapeRegExp(text: string): string {
  * Godot runs without memcheck.sh's preloaded sanitizer: it is the peer, not the code under test.
  */
 export function runGodot(script: string, options: Record<string, string | number | boolean> = {}, project = projectDir): GodotRun {
-  if (!godotBinary) throw new Error(`no Godot binary: ${howToGet}`);
+  if (!godotBinary) throw new Error(`no Godot binary: ${godot.howToGet}`);
   const args = Object.entries({ seconds: 20, ...options }).map(([name, value]) => `--${name}=${value}`);
   const run = runProgram(godotBinary, ['--headless', '--path', project, '-s', `res://${script}`, '--', ...args],
     { env: withoutSanitizer(), label: `godot ${script}` }) as GodotRun;
