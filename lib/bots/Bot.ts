@@ -3,6 +3,7 @@ import { ENetPacketPeer, PeerStatistic } from '../ENetPacketPeer';
 import { ErrorCode } from '../errors';
 import { SceneMultiplayerClient } from '../SceneMultiplayerClient';
 import { COMMAND_MASK, COMMAND_RAW, COMMAND_SYS, SERVER_ID, SYS_COMMAND_SIZE, SYS_RELAY } from '../sceneFrames';
+import { COMMAND_CONFIRM_PATH, COMMAND_SIMPLIFY_PATH } from '../rpc/wire';
 import { TLSOptions } from '../TLSOptions';
 import { CheckedBotsOptions } from './options';
 import { Traffic } from './traffic';
@@ -169,7 +170,7 @@ export class Bot {
     received.wireBytes += host.popStatistic(HostStatistic.HOST_TOTAL_RECEIVED_DATA);
   }
 
-  /** Counts each SceneMultiplayer frame from the server: its own, or relayed from a client. */
+  /** Counts each message from the server (raw bytes, RPC call): its own, or relayed from a client. */
   readonly #count = (_from: number, packet: Buffer): void => {
     const { received } = this.#setup.traffic;
     const command = packet[0] & COMMAND_MASK;
@@ -182,6 +183,8 @@ export class Bot {
       if ((packet[SYS_COMMAND_SIZE] & COMMAND_MASK) === COMMAND_RAW) bytes--;
     } else if (command === COMMAND_RAW) {
       bytes--;
+    } else if (command === COMMAND_SIMPLIFY_PATH || command === COMMAND_CONFIRM_PATH) {
+      return; // the path cache: the protocol's, not a message
     }
     count.packets++;
     count.bytes += bytes;

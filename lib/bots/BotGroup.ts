@@ -42,11 +42,15 @@ export interface GroupResult {
 /** How often bots start and send (ms): rates up to 100 Hz per bot go out evenly. */
 const TICK_MS = 10;
 const SAMPLE_MS = 1000;
+/** Between the last message and leaving: three round trips, within these bounds (ms). */
+const MIN_DRAIN_MS = 250;
+const MAX_DRAIN_MS = 2000;
 
 /**
  * The bots one thread drives: bot `index` starts at `startAt` (ms since the epoch, the same on
  * every thread) plus `index / rampPerSecond` seconds; all send until `durationS` after the last
- * one started, then leave. Each second it samples round-trip times for `onSnapshot`.
+ * one started (and until every bot has joined or failed), wait for the server's last answers,
+ * then leave. Each second it samples round-trip times for `onSnapshot`.
  */
 export class BotGroup {
   readonly #options: CheckedBotsOptions;
@@ -92,7 +96,7 @@ export class BotGroup {
         const now = performance.now();
         while (started < bots.length && startTimes[started] <= now) bots[started++].start();
         for (const bot of bots) bot.sendDue(now);
-        if (now >= end) this.stop();
+        if (now >= end && started === bots.length && bots.every((bot) => bot.state !== 'joining')) this.stop();
       }, TICK_MS);
       let sampler: NodeJS.Timeout;
       const sampleAt = (second: number) => {
@@ -109,7 +113,9 @@ export class BotGroup {
       };
       if (this.#stopped) this.#stop();
     });
-    this.#sample(bots, started);
+    const last = this.#sample(bots, started);
+    // The server's answers to the last messages are still on their way: wait for them first.
+    await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_DRAIN_MS, Math.max(MIN_DRAIN_MS, 3 * Math.max(0, ...last.rttMs)))));
     await Promise.all(bots.map((bot) => bot.leave()));
     for (const bot of bots) this.#tally(bot);
     return this.#result;

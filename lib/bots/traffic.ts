@@ -4,7 +4,7 @@
 export interface Count {
   /** Messages (raw `send_bytes` packets or RPC calls). */
   packets: number;
-  /** Bytes: the payload of raw packets; the whole SceneMultiplayer frame of anything else. */
+  /** Bytes: the payload of raw packets; the whole SceneMultiplayer frame of an RPC call. */
   bytes: number;
 }
 
@@ -20,7 +20,7 @@ export interface SentTraffic extends Count {
 
 /** What the bots received. */
 export interface ReceivedTraffic extends Count {
-  /** What the server itself sent (raw bytes, RPCs, its path cache), not relayed from other clients. */
+  /** What the server itself sent (raw bytes, RPC calls), not relayed from other clients. */
   fromServer: Count;
   /** What the server relayed from other clients. */
   relayed: Count;
