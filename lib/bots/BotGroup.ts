@@ -42,9 +42,9 @@ export interface GroupResult {
 /** How often bots start and send (ms): rates up to 100 Hz per bot go out evenly. */
 const TICK_MS = 10;
 const SAMPLE_MS = 1000;
-/** Between the last message and leaving: three round trips, within these bounds (ms). */
-const MIN_DRAIN_MS = 250;
-const MAX_DRAIN_MS = 2000;
+/** After the last message, the bots leave once nothing has arrived for QUIET_MS, at most MAX_DRAIN_MS. */
+const QUIET_MS = 300;
+const MAX_DRAIN_MS = 3000;
 
 /**
  * The bots one thread drives: bot `index` starts at `startAt` (ms since the epoch, the same on
@@ -113,12 +113,21 @@ export class BotGroup {
       };
       if (this.#stopped) this.#stop();
     });
-    const last = this.#sample(bots, started);
-    // The server's answers to the last messages are still on their way: wait for them first.
-    await new Promise((resolve) => setTimeout(resolve, Math.min(MAX_DRAIN_MS, Math.max(MIN_DRAIN_MS, 3 * Math.max(0, ...last.rttMs)))));
+    this.#sample(bots, started);
+    await this.#drain();
     await Promise.all(bots.map((bot) => bot.leave()));
     for (const bot of bots) this.#tally(bot);
     return this.#result;
+  }
+
+  /** Waits for the server's answers to the last messages, still on their way. */
+  async #drain(): Promise<void> {
+    const { received } = this.#result.traffic;
+    const deadline = performance.now() + MAX_DRAIN_MS;
+    for (let before = -1; received.packets !== before && performance.now() < deadline;) {
+      before = received.packets;
+      await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
+    }
   }
 
   /** Ends the run now (Ctrl-C): bots stop starting and sending, and leave. */

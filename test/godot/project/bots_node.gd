@@ -11,7 +11,7 @@ var replies := 0
 func bot_rpc(data: PackedByteArray) -> void:
 	calls += 1
 	call_bytes += data.size()
-	if reply.rpc_id(multiplayer.get_remote_sender_id(), data.size()) == OK:
+	if rpc_id(multiplayer.get_remote_sender_id(), "reply", data.size()) == OK:
 		replies += 1
 
 

@@ -3,7 +3,7 @@
 # dedicated server. It echoes what clients send with send_bytes back to them (--echo-mode:
 # reliable, unreliable or unreliable_ordered) and answers the Bots node's RPC (bots_node.gd).
 # --token: clients must authenticate with it. --dtls-key/--dtls-cert: DTLS (dtls_server_setup).
-# --max-clients (default 256). Reports `listening`, `auth_failed` with the total so far, and
+# --max-clients (default 256). Reports `listening`, `refused` (a wrong token) with the total so far, and
 # `counts` each time the last client left.
 extends "res://program.gd"
 
@@ -12,7 +12,7 @@ const MODES := {"reliable": MultiplayerPeer.TRANSFER_MODE_RELIABLE,
 	"unreliable_ordered": MultiplayerPeer.TRANSFER_MODE_UNRELIABLE_ORDERED}
 
 var bots: Node
-var counts := {"joined": 0, "left": 0, "auth_failed": 0, "packets": 0, "bytes": 0, "echoed": 0, "echoed_bytes": 0}
+var counts := {"joined": 0, "left": 0, "refused": 0, "packets": 0, "bytes": 0, "echoed": 0, "echoed_bytes": 0}
 
 
 func start() -> void:
@@ -22,7 +22,6 @@ func start() -> void:
 	var api: SceneMultiplayer = get_multiplayer()
 	api.peer_connected.connect(func(_id): counts.joined += 1)
 	api.peer_disconnected.connect(_on_left)
-	api.peer_authentication_failed.connect(_on_auth_failed)
 	api.peer_packet.connect(_on_packet)
 	if option("token") != "":
 		api.auth_callback = _on_auth
@@ -57,14 +56,11 @@ func _on_left(_id: int) -> void:
 		report("counts", all)
 
 
-func _on_auth_failed(_id: int) -> void:
-	counts.auth_failed += 1
-	report("auth_failed", {"total": counts.auth_failed})
-
-
 # The first auth message must be the token; the server has nothing to send back.
 func _on_auth(id: int, data: PackedByteArray) -> void:
 	if data.get_string_from_utf8() == option("token"):
 		get_multiplayer().complete_auth(id)
 	else:
+		counts.refused += 1
+		report("refused", {"total": counts.refused})
 		get_multiplayer().disconnect_peer(id)
