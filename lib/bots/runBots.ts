@@ -16,6 +16,8 @@ interface Group {
   run(startAt: number, onSnapshot: SnapshotListener): Promise<GroupResult>;
   /** Ends its run now. */
   stop(): void;
+  /** Ends its thread at once, run or not (after a failure elsewhere). */
+  dispose(): void;
 }
 
 type SnapshotListener = (second: number, snapshot: GroupSnapshot) => void;
@@ -38,7 +40,7 @@ export async function runBots(options: BotsOptions): Promise<BotsSummary> {
   if (isIP(checked.address) === 0 && checked.address !== 'localhost') checked.address = (await lookup(checked.address)).address;
   const shares = Array.from({ length: checked.threads }, (_, thread) =>
     Array.from({ length: checked.count }, (_, index) => index).filter((index) => index % checked.threads === thread));
-  const groups = checked.threads === 1 ? [localGroup(checked, shares[0])] : await Promise.all(shares.map((share) => workerGroup(checked, share)));
+  const groups = checked.threads === 1 ? [localGroup(checked, shares[0])] : await workerGroups(checked, shares);
   let interrupted = false;
   const interrupt = () => {
     interrupted = true;
@@ -63,6 +65,9 @@ export async function runBots(options: BotsOptions): Promise<BotsSummary> {
   try {
     const results = await Promise.all(groups.map((group) => group.run(startAt, onSnapshot)));
     return summarize(checked.count, (Date.now() - startAt) / 1000, interrupted, results, timeline);
+  } catch (err) {
+    for (const group of groups) group.dispose();
+    throw err;
   } finally {
     options.signal?.removeEventListener('abort', interrupt);
   }
@@ -82,7 +87,18 @@ function localGroup(options: CheckedBotsOptions, indices: number[]): Group {
       stopped = true;
       group?.stop();
     },
+    dispose: () => group?.stop(),
   };
+}
+
+/** A group per share of the bots, each on its worker thread; none left running if one fails to start. */
+async function workerGroups(options: CheckedBotsOptions, shares: number[][]): Promise<Group[]> {
+  const started = await Promise.allSettled(shares.map((share) => workerGroup(options, share)));
+  const failed = started.find((result) => result.status === 'rejected');
+  const groups = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  if (!failed) return groups;
+  for (const group of groups) group.dispose();
+  throw failed.reason;
 }
 
 /** Bots on a worker thread; resolves once the worker has loaded the addon. */
@@ -100,6 +116,7 @@ async function workerGroup(options: CheckedBotsOptions, indices: number[]): Prom
       return result;
     },
     stop: () => worker.postMessage({ type: 'stop' } satisfies WorkerMessage),
+    dispose: () => void worker.terminate(),
   };
   worker.on('message', (message: WorkerMessage) => {
     if (message.type === 'ready') settle?.resolve();
