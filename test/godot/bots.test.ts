@@ -1,11 +1,11 @@
 // `godot-enet bots` against the real Godot 4 server (project/bots_server.gd: create_server and
 // SceneMultiplayer, echoing send_bytes and answering an RPC): what the summary says the bots
 // sent and received is what Godot counted, with auth (good and bad token) and DTLS.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { BotsRpc, Crypto, CryptoKey, runBots, TransferMode } from '../../lib/index';
+import { BotsRpc, runBots, TransferMode } from '../../lib/index';
+import { certificateFiles } from '../helpers';
 import { describeGodot, GodotRun, runGodot } from './godot';
 
 /** What bots_server.gd counted once the last client left. */
@@ -79,12 +79,8 @@ describeGodot('godot-enet bots against a Godot 4 server', () => {
   });
 
   it('joins a DTLS server (dtls_server_setup with a certificate our Crypto made) that the bots verify', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'godot-enet-bots-dtls-'));
-    const key = CryptoKey.generateEc();
-    const certificate = Crypto.generateSelfSignedCertificate(key, 'CN=bots.test,O=godot-enet tests');
-    key.save(join(dir, 'key.pem'));
-    certificate.save(join(dir, 'cert.pem'));
-    const { godot, port } = await godotServer({ 'dtls-key': join(dir, 'key.pem'), 'dtls-cert': join(dir, 'cert.pem') });
+    const { certificate, keyPath, certificatePath } = certificateFiles('CN=bots.test,O=godot-enet tests');
+    const { godot, port } = await godotServer({ 'dtls-key': keyPath, 'dtls-cert': certificatePath });
     const summary = await runBots({ address: '127.0.0.1', port, count: 20, durationS: 1, rateHz: 10,
       dtlsHostname: 'bots.test', dtlsCa: certificate.toPem() });
     expect(summary).toMatchObject({ joined: 20, failed: 0, disconnects: 0 });
