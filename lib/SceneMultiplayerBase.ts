@@ -83,7 +83,8 @@ export abstract class SceneMultiplayerBase<Events extends SceneMultiplayerEvents
    * targets. Sent with the method's transfer mode and channel. Never throws: OK,
    * ERR_CONNECTION_ERROR when not connected (a client: not joined), ERR_INVALID_PARAMETER for an
    * undeclared node or method, an unknown peer, more than 255 arguments or values that are not
-   * Variants.
+   * Variants, FAILED when a local call's arguments do not fit the method's parameters (the
+   * remote ones are sent all the same, as Godot does).
    */
   rpcId(id: number, path: string, method: string, ...args: unknown[]): ErrorCode {
     return this.rpcInterface.call(id, path, method, args, this.canSend());

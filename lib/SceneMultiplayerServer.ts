@@ -1,12 +1,14 @@
+import { performance } from 'node:perf_hooks';
 import { boolean, integer, member } from './arguments';
 import { CompressionMode, ENetConnection, HostStatistic } from './ENetConnection';
 import { ConnectionStatus, ENetMultiplayerPeer, TransferMode } from './ENetMultiplayerPeer';
 import { PeerStatistic } from './ENetPacketPeer';
 import { ENetError, ErrorCode } from './errors';
+import { BudgetCounts, mergeBudgets, MisbehaviourReason, noCounts, PeerBudget, PeerBudgets } from './PeerBudget';
 import { SceneMultiplayerBase, SceneMultiplayerEvents } from './SceneMultiplayerBase';
 import {
-  AUTH_COMPLETE, COMMAND_MASK, COMMAND_SYS, rawFrame, SERVER_ID, SYS_ADD_PEER, SYS_AUTH, SYS_COMMAND_SIZE, SYS_DEL_PEER,
-  SYS_RELAY, sysFrame,
+  AUTH_COMPLETE, COMMAND_MASK, COMMAND_RAW, COMMAND_SYS, rawFrame, SERVER_ID, SYS_ADD_PEER, SYS_AUTH, SYS_COMMAND_SIZE,
+  SYS_DEL_PEER, SYS_RELAY, sysFrame,
 } from './sceneFrames';
 
 /**
@@ -47,6 +49,8 @@ export interface SceneMultiplayerServerOptions {
    * `dtlsServerSetup`, `setLimits` and the like. What it throws makes `start()` throw.
    */
   configureHost?: (host: ENetConnection) => void;
+  /** What one client may cost the server; each unset budget keeps its default, 0 turns it off (see {@link PeerBudgets}). */
+  budgets?: Partial<PeerBudgets>;
 }
 
 /**
@@ -56,18 +60,26 @@ export interface SceneMultiplayerServerOptions {
 export interface SceneMultiplayerServerEvents extends SceneMultiplayerEvents {
   /** A client connected and must authenticate (only with an auth hook). */
   peerAuthenticating: [id: number];
-  /** A client failed to authenticate (refused, hook error or timeout) and is being disconnected. */
+  /**
+   * A client failed to authenticate (refused, hook error or timeout) and is being disconnected,
+   * or left before it joined: Godot's `peer_authentication_failed`. Once per client.
+   */
   peerAuthenticationFailed: [id: number];
   /** A client joined: it was announced to the others (with relay) and may send. */
   peerConnected: [id: number];
   /** A joined client left, timed out or was kicked. */
   peerDisconnected: [id: number];
+  /**
+   * A client went past `budgets.maxMalformed` with a frame malformed for `reason`; `counts` are
+   * its malformed frames by reason. The server kicks it right after (disconnect data 0).
+   */
+  peerMisbehaved: [id: number, reason: MisbehaviourReason, counts: BudgetCounts['malformedByReason']];
   /** The server stopped (after `close()`, or when its socket failed). */
   close: [];
 }
 
-/** Per-peer figures from `getPeerStats()`. */
-export interface PeerStats {
+/** Per-peer figures from `getPeerStats()`, with what the client's budgets dropped. */
+export interface PeerStats extends BudgetCounts {
   /** The client's peer ID. */
   id: number;
   /** The client's IP address. */
@@ -92,8 +104,8 @@ export interface PeerStats {
   bytesOut: number;
 }
 
-/** Server-wide figures from `getStats()`. */
-export interface ServerStats {
+/** Server-wide figures from `getStats()`; the budget counts add up every client's since `start()`. */
+export interface ServerStats extends BudgetCounts {
   /** Clients that joined. */
   peers: number;
   /** Clients connected but still authenticating. */
@@ -109,6 +121,8 @@ export interface ServerStats {
   datagramsReceived: number;
   /** Bytes received since the server started (before decompression). */
   bytesReceived: number;
+  /** Clients kicked for going past `budgets.maxMalformed`. */
+  misbehaved: number;
 }
 
 const RELIABLE = TransferMode.TRANSFER_MODE_RELIABLE;
@@ -116,6 +130,12 @@ const RELIABLE = TransferMode.TRANSFER_MODE_RELIABLE;
 const TRAFFIC_FOLD_MS = 10_000;
 /** How long a kicked client has to acknowledge what it was sent before the DISCONNECT. */
 const KICK_GRACE_MS = 2000;
+/**
+ * A relay to a client that left this recently is not malformed: the sender had not yet heard
+ * that it left (Godot ignores these too). Bounded: the oldest are forgotten first.
+ */
+const RECENTLY_LEFT_MS = 60_000;
+const RECENTLY_LEFT_MAX = 4096;
 
 interface PeerRecord {
   connectedAt: number;
@@ -124,19 +144,23 @@ interface PeerRecord {
   serverCompleted: boolean;
   clientCompleted: boolean;
   authTimer?: NodeJS.Timeout;
+  /** Set once auth failed: the client is being disconnected and nothing it sends counts. */
+  authFailed: boolean;
   /** Set by kick(): forces the disconnect if the client does not acknowledge what it was sent. */
   kickTimer?: NodeJS.Timeout;
   packetsIn: number;
   bytesIn: number;
   packetsOut: number;
   bytesOut: number;
+  budget: PeerBudget;
 }
 
 /**
  * A dedicated server for stock Godot 4 clients (`ENetMultiplayerPeer.create_client` with the
  * default SceneMultiplayer): it is peer 1, announces clients to each other, relays their
  * packets as Godot 4.4+ does, optionally authenticates them, and exchanges raw bytes
- * (`send_bytes` / `peer_packet`) with them. Event-driven: it never blocks the event loop.
+ * (`send_bytes` / `peer_packet`) and RPCs (`addNode`, `rpcId`) with them. Event-driven: it
+ * never blocks the event loop.
  */
 export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplayerServerEvents> {
   /**
@@ -145,11 +169,15 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
    * bookkeeping.
    */
   override readonly multiplayer = new ENetMultiplayerPeer();
-  readonly #options: Required<Omit<SceneMultiplayerServerOptions, 'auth' | 'configureHost'>> &
+  readonly #options: Required<Omit<SceneMultiplayerServerOptions, 'auth' | 'configureHost' | 'budgets'>> &
+    { budgets: PeerBudgets } &
     Pick<SceneMultiplayerServerOptions, 'auth' | 'configureHost'>;
   /** Every connected client, joined or authenticating. */
   readonly #peers = new Map<number, PeerRecord>();
-  readonly #totals = { datagramsSent: 0, bytesSent: 0, datagramsReceived: 0, bytesReceived: 0 };
+  readonly #totals = { datagramsSent: 0, bytesSent: 0, datagramsReceived: 0, bytesReceived: 0, misbehaved: 0 };
+  readonly #budgetTotals = noCounts();
+  /** IDs of clients that left, with when (performance.now()), oldest first. */
+  readonly #recentlyLeft = new Map<number, number>();
   /** Folds ENet's 32-bit traffic counters into #totals often enough that they cannot wrap. */
   #trafficTimer: NodeJS.Timeout | undefined;
   #closing: Promise<void> | undefined;
@@ -166,6 +194,7 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
       auth: options.auth,
       authTimeoutMs: integer('authTimeoutMs', options.authTimeoutMs ?? 3000, 1, 0x7fffffff),
       configureHost: options.configureHost,
+      budgets: mergeBudgets(options.budgets),
     };
     if (this.#options.auth !== undefined && typeof this.#options.auth !== 'function') {
       throw new ENetError(ErrorCode.ERR_INVALID_PARAMETER, 'auth must be a function');
@@ -253,6 +282,7 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
       bytesIn: record.bytesIn,
       packetsOut: record.packetsOut,
       bytesOut: record.bytesOut,
+      ...copyCounts(record.budget.counts),
     };
   }
 
@@ -260,7 +290,7 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
   getStats(): ServerStats {
     this.#foldTraffic();
     const authenticating = [...this.#peers.values()].filter((record) => !record.joined).length;
-    return { peers: this.#peers.size - authenticating, authenticating, ...this.#totals };
+    return { peers: this.#peers.size - authenticating, authenticating, ...this.#totals, ...copyCounts(this.#budgetTotals) };
   }
 
   /**
@@ -313,7 +343,8 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
 
   readonly #onConnected = (id: number): void => {
     const record: PeerRecord = { connectedAt: Date.now(), joined: false, serverCompleted: false, clientCompleted: false,
-      packetsIn: 0, bytesIn: 0, packetsOut: 0, bytesOut: 0 };
+      authFailed: false, packetsIn: 0, bytesIn: 0, packetsOut: 0, bytesOut: 0,
+      budget: new PeerBudget(this.#options.budgets, this.#budgetTotals) };
     this.#peers.set(id, record);
     if (!this.#options.auth) {
       this.#join(id, record);
@@ -329,7 +360,12 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
     clearTimeout(record.authTimer);
     clearTimeout(record.kickTimer);
     this.#peers.delete(id);
-    if (!record.joined) return;
+    if (!record.joined) {
+      // Godot reports a client that leaves during auth as having failed it.
+      if (!record.authFailed) this.emit('peerAuthenticationFailed', id);
+      return;
+    }
+    this.#rememberLeft(id);
     this.rpcInterface.removePeer(id);
     if (this.#options.relay) this.#sendToJoined(sysFrame(SYS_DEL_PEER, id), RELIABLE, 0);
     this.emit('peerDisconnected', id);
@@ -337,9 +373,10 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
 
   readonly #onPacket = (id: number, packet: Buffer, mode: TransferMode, channel: number): void => {
     const record = this.#peers.get(id);
-    if (!record || record.kickTimer !== undefined) return;
+    if (!record || record.kickTimer !== undefined || record.authFailed) return;
     record.packetsIn++;
     record.bytesIn += packet.length;
+    if (!record.budget.admit(packet.length, this.#peers.size)) return;
     if (record.joined) this.#process(id, packet, mode, channel);
     else this.#authenticate(id, record, packet);
   };
@@ -351,22 +388,8 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
     connectionStatusChanged: this.#onStatus,
   };
 
-  /**
-   * Handles a packet from a joined client. As in Godot, a relayed SYS frame is not one (a relay
-   * inside a relay would nest as deep as the packet is long).
-   */
-  #process(from: number, packet: Buffer, mode: TransferMode, channel: number): void {
-    if (packet.length === 0) return;
-    if ((packet[0] & COMMAND_MASK) !== COMMAND_SYS) {
-      this.processCommand(from, packet, mode, channel);
-    } else if (packet[1] === SYS_RELAY && packet.length > SYS_COMMAND_SIZE && this.#options.relay) {
-      this.#relay(from, packet.readInt32LE(2), packet.subarray(SYS_COMMAND_SIZE), mode, channel);
-    }
-    // Other SYS commands from a joined client (auth, peer announcements) mean nothing to a server.
-  }
-
   protected override rpcPeerIds(): number[] {
-    return [...this.#peers].filter(([, record]) => record.joined && record.kickTimer === undefined).map(([id]) => id);
+    return this.#recipients();
   }
 
   protected override sendCommand(to: number, frame: Buffer, mode: TransferMode, channel: number): ErrorCode {
@@ -377,24 +400,81 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
     return this.multiplayer.getConnectionStatus() === ConnectionStatus.CONNECTION_CONNECTED;
   }
 
+  /** Handles a packet from a joined client (or one relayed on its behalf). */
+  #process(from: number, packet: Buffer, mode: TransferMode, channel: number): void {
+    if (packet.length === 0) return this.#misbehaved(from, 'empty');
+    const command = packet[0] & COMMAND_MASK;
+    if (command === COMMAND_RAW) {
+      if (packet.length >= 2) this.emit('peerPacket', from, packet.subarray(1), mode, channel);
+      else this.#misbehaved(from, 'truncated');
+    } else if (command !== COMMAND_SYS) {
+      this.processCommand(from, packet, mode, channel); // RPCs, or left alone
+    } else if (packet[1] === SYS_AUTH && packet.length === 2) {
+      // A late auth confirmation: Godot accepts it after joining too.
+    } else if (packet[1] === SYS_AUTH) {
+      this.#misbehaved(from, 'auth-after-join');
+    } else if (packet.length < SYS_COMMAND_SIZE || (packet[1] === SYS_RELAY && packet.length === SYS_COMMAND_SIZE)) {
+      this.#misbehaved(from, 'truncated');
+    } else if (packet[1] !== SYS_RELAY) {
+      this.#misbehaved(from, 'unknown-command');  // peer announcements come from the server only
+    } else if (!this.#options.relay) {
+      this.#misbehaved(from, 'relay-disabled');
+    } else {
+      this.#relay(from, packet.readInt32LE(2), packet.subarray(SYS_COMMAND_SIZE), mode, channel);
+    }
+  }
+
   /** Godot 4.4+ relay table (spec §3.7), with the same mode and channel as the request. */
   #relay(from: number, destination: number, inner: Buffer, mode: TransferMode, channel: number): void {
-    if (destination === SERVER_ID) {
-      this.processCommand(from, inner, mode, channel);
+    // Godot's clients reject a system command inside a relay, and nested relays would multiply
+    // what one packet makes the server send.
+    if ((inner[0] & COMMAND_MASK) === COMMAND_SYS) return this.#misbehaved(from, 'unknown-command');
+    if (destination === SERVER_ID) return this.#process(from, inner, mode, channel);
+    if (destination === from) return this.#misbehaved(from, 'relay-to-self');
+    if (destination > 0 && !this.#peers.get(destination)?.joined) {
+      if (!this.#leftRecently(destination)) this.#misbehaved(from, 'relay-to-unknown-peer');
       return;
     }
+    const recipients = destination > 0 ? [destination] : this.#recipients(from, -destination);
+    const budget = this.#peers.get(from)?.budget;
+    if (budget && !budget.admitRelay(inner.length, SYS_COMMAND_SIZE + inner.length, recipients.length)) return;
     const frame = sysFrame(SYS_RELAY, from, inner);
-    if (destination > 0) {
-      if (this.#peers.get(destination)?.joined) this.#send(destination, frame, mode, channel);
-      return;
+    for (const id of recipients) this.#send(id, frame, mode, channel);
+    if (destination === 0 || destination < -1) this.#process(from, inner, mode, channel);
+  }
+
+  /** Counts a malformed frame from `id`; past its budget, 'peerMisbehaved' fires and it is kicked. */
+  #misbehaved(id: number, reason: MisbehaviourReason): void {
+    const record = this.#peers.get(id);
+    if (!record?.budget.malformed(reason) || record.kickTimer !== undefined) return;
+    this.#totals.misbehaved++;
+    this.emit('peerMisbehaved', id, reason, { ...record.budget.counts.malformedByReason });
+    this.kick(id);
+  }
+
+  #rememberLeft(id: number): void {
+    const now = performance.now();
+    this.#recentlyLeft.delete(id);
+    this.#recentlyLeft.set(id, now);
+    for (const [oldest, leftAt] of this.#recentlyLeft) {
+      if (now - leftAt < RECENTLY_LEFT_MS && this.#recentlyLeft.size <= RECENTLY_LEFT_MAX) break;
+      this.#recentlyLeft.delete(oldest);
     }
-    this.#sendToJoined(frame, mode, channel, from, -destination);
-    if (destination === 0 || destination < -1) this.processCommand(from, inner, mode, channel);
+  }
+
+  #leftRecently(id: number): boolean {
+    const leftAt = this.#recentlyLeft.get(id);
+    return leftAt !== undefined && performance.now() - leftAt < RECENTLY_LEFT_MS;
   }
 
   /** Handles a packet from a client that has not joined yet: only `07 00 …` counts. */
   #authenticate(id: number, record: PeerRecord, packet: Buffer): void {
     if (packet.length < 2 || packet[0] !== COMMAND_SYS || packet[1] !== SYS_AUTH) return;
+    if (!record.budget.authFits(packet.length - 2)) {
+      record.budget.malformed('auth-too-large');
+      this.#failAuth(id);
+      return;
+    }
     if (packet.length === 2) {
       record.clientCompleted = true;
       if (record.serverCompleted) this.#join(id, record);
@@ -402,7 +482,7 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
     }
     const answer = async (): Promise<AuthReply> => this.#options.auth!(id, Buffer.from(packet.subarray(2)));
     answer().then((reply) => {
-      if (this.#peers.get(id) !== record || record.joined) return; // left meanwhile
+      if (this.#peers.get(id) !== record || record.joined || record.authFailed) return; // left or failed meanwhile
       if (reply === true) {
         record.serverCompleted = true;
         this.#send(id, AUTH_COMPLETE, RELIABLE, 0);
@@ -417,8 +497,9 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
 
   #failAuth(id: number): void {
     const record = this.#peers.get(id);
-    if (!record || record.joined) return;
+    if (!record || record.joined || record.authFailed) return;
     clearTimeout(record.authTimer);
+    record.authFailed = true;
     this.emit('peerAuthenticationFailed', id);
     this.multiplayer.disconnectPeer(id);
   }
@@ -439,12 +520,17 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
 
   /** Sends `frame` to every joined client except up to two IDs. */
   #sendToJoined(frame: Buffer, mode: TransferMode, channel: number, exceptA = 0, exceptB = 0): void {
+    for (const id of this.#recipients(exceptA, exceptB)) this.#send(id, frame, mode, channel);
+  }
+
+  /** The joined clients except up to two IDs. */
+  #recipients(exceptA = 0, exceptB = 0): number[] {
+    const ids: number[] = [];
     for (const [id, record] of this.#peers) {
       // A kicked client gets nothing more: its DISCONNECT waits for what it was already sent.
-      if (record.joined && record.kickTimer === undefined && id !== exceptA && id !== exceptB) {
-        this.#send(id, frame, mode, channel);
-      }
+      if (record.joined && record.kickTimer === undefined && id !== exceptA && id !== exceptB) ids.push(id);
     }
+    return ids;
   }
 
   #send(id: number, frame: Buffer, mode: TransferMode, channel: number): ErrorCode {
@@ -455,4 +541,9 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
     }
     return this.multiplayer.sendTo(id, frame, mode, channel);
   }
+}
+
+/** A copy of `counts` that later counting does not change. */
+function copyCounts(counts: BudgetCounts): BudgetCounts {
+  return { ...counts, malformedByReason: { ...counts.malformedByReason } };
 }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { CryptoKey } from './CryptoKey';
 import { CompressionMode } from './ENetConnection';
+import { DEFAULT_BUDGETS, PeerBudgets } from './PeerBudget';
 import { SceneMultiplayerServer } from './SceneMultiplayerServer';
 import { BOTS_USAGE, botsCommand } from './bots/command';
 import { AGONES_OPTIONS, AGONES_USAGE, agonesOptions, startAgones } from './agones/serve';
@@ -21,6 +22,16 @@ const USAGE = `Usage:
                                  new connections per second from one IP address (default 0: no limit)
       --no-relay                 do not announce clients to each other nor relay between them
       --stats-interval SECONDS   how often to log a stats line (default 10; 0: never)
+    Per-client budgets (0 turns one off; docs/guide.md, "Per-peer budgets", explains the defaults):
+      --packets-per-second N     packets a client may send a second, per client connected
+                                 (default 1000; more are dropped)
+      --bytes-per-second N       bytes a client may send a second (default 1048576; more are dropped)
+      --relay-bytes-per-second N bytes a second a client's relays may make the server send, every
+                                 copy counted (default 2097152; more are dropped)
+      --max-auth-bytes N         largest auth message (default 16384; larger fails auth)
+      --max-relay-bytes N        largest packet relayed (default 65536; larger are dropped)
+      --max-malformed N          malformed frames before a client is kicked, forgiven at N a
+                                 minute (default 100)
 ${AGONES_USAGE}
   godot-enet signal [options]    the WebSocket signaling server for ENet meshes
       --port N                   TCP port (default 9080)
@@ -38,6 +49,16 @@ export const COMPRESSION: Record<string, CompressionMode> = {
   fastlz: CompressionMode.COMPRESS_FASTLZ,
   zlib: CompressionMode.COMPRESS_ZLIB,
   zstd: CompressionMode.COMPRESS_ZSTD,
+};
+
+/** Each `serve` budget flag and the budget it sets. */
+const BUDGET_FLAGS: Record<string, keyof PeerBudgets> = {
+  'packets-per-second': 'packetsPerSecond',
+  'bytes-per-second': 'bytesPerSecond',
+  'relay-bytes-per-second': 'relayBytesPerSecond',
+  'max-auth-bytes': 'maxAuthBytes',
+  'max-relay-bytes': 'maxRelayBytes',
+  'max-malformed': 'maxMalformed',
 };
 
 /** A usage error: printed with a hint, exit status 2. */
@@ -92,6 +113,7 @@ async function serve(args: string[]): Promise<void> {
       'max-connects-per-second': { type: 'string' },
       'stats-interval': { type: 'string' },
       ...AGONES_OPTIONS,
+      ...Object.fromEntries(Object.keys(BUDGET_FLAGS).map((flag) => [flag, { type: 'string' as const }])),
     },
   });
   const compressName = values.compress ?? 'none';
@@ -107,6 +129,11 @@ async function serve(args: string[]): Promise<void> {
     maxPeersPerAddress: countOption('max-peers-per-address', values['max-peers-per-address'], 0, 0),
     maxConnectsPerSecondPerAddress: countOption('max-connects-per-second', values['max-connects-per-second'], 0, 0),
   };
+  const budgets = { ...DEFAULT_BUDGETS };
+  for (const [flag, budget] of Object.entries(BUDGET_FLAGS)) {
+    budgets[budget] = countOption(flag, (values as Record<string, string | undefined>)[flag], budgets[budget], 0);
+    if (!Number.isInteger(budgets[budget])) throw new UsageError(`--${flag} must be a whole number`);
+  }
 
   const maxClients = countOption('max-clients', values['max-clients'], 32, 1);
   const agones = agonesOptions(values, maxClients);
@@ -117,6 +144,7 @@ async function serve(args: string[]): Promise<void> {
     maxClients,
     compress,
     relay: !values['no-relay'],
+    budgets,
     configureHost: (host) => {
       host.setLimits(limits);
       if (dtls) host.dtlsServerSetup(dtls);
@@ -124,10 +152,11 @@ async function serve(args: string[]): Promise<void> {
   });
   server.on('peerConnected', (id) => log('peer-joined', { id, ...addressOf(server, id), peers: server.getPeerIds().length }));
   server.on('peerDisconnected', (id) => log('peer-left', { id, peers: server.getPeerIds().length }));
+  server.on('peerMisbehaved', (id, reason, malformed) => log('peer-kicked', { id, reason, malformed }, 'warn'));
   server.on('close', () => log('closed'));
   server.start();
   log('listening', { port: server.getPort(), bind: values.bind ?? '*', compress: compressName, dtls: dtls !== undefined,
-    relay: !values['no-relay'] });
+    relay: !values['no-relay'], budgets });
   const agonesServer = agones && await startAgones(server, agones, log);
 
   const statsTimer = statsSeconds > 0 ? setInterval(() => log('stats', { ...server.getStats() }), statsSeconds * 1000) : undefined;

@@ -41,6 +41,8 @@ export type { SceneMultiplayerEvents } from './SceneMultiplayerBase';
 export { SceneMultiplayerClient } from './SceneMultiplayerClient';
 export type { SceneMultiplayerClientEvents, SceneMultiplayerClientOptions } from './SceneMultiplayerClient';
 export type { RpcMethod, RpcMethods, RpcMode, RpcSync, RpcTransferMode } from './rpc/RpcNode';
+export { DEFAULT_BUDGETS } from './PeerBudget';
+export type { BudgetCounts, MisbehaviourReason, PeerBudgets } from './PeerBudget';
 export { SignalingServer } from './mesh/SignalingServer';
 export type { SignalingServerEvents, SignalingServerOptions } from './mesh/SignalingServer';
 export { SignalingClient } from './mesh/SignalingClient';

@@ -117,6 +117,32 @@ describe('godot-enet serve', () => {
     expect(await cli.exited).toBe(0);
   });
 
+  it('budget flags: a client past --max-malformed is kicked with a log line saying why; stats lines count drops', async () => {
+    const port = await freeUdpPort();
+    const cli = run(['serve', '--port', String(port), '--bind', '127.0.0.1', '--max-malformed', '3',
+      '--packets-per-second', '50', '--stats-interval', '0.2']);
+    await until(() => events(cli, 'listening').length === 1, 10_000, 'the server to listen');
+    expect(events(cli, 'listening')[0]).toMatchObject({ budgets: { maxMalformed: 3, packetsPerSecond: 50, maxRelayBytes: 65536 } });
+    const flooder = await new GodotClient().connect(port);
+    for (let i = 0; i < 150; i++) flooder.send(rawFrame(Buffer.from(`${i}`)));  // a 2-second burst holds 100
+    await until(() => events(cli, 'stats').some((line) => (line.packetsDropped as number) >= 45), 5000, 'a stats line with the drops');
+    const abuser = await new GodotClient().connect(port);
+    for (let i = 0; i < 4; i++) abuser.send(sysFrame(2, flooder.id));  // fake "peer left"
+    await until(() => events(cli, 'peer-kicked').length === 1, 3000, 'the kick log');
+    expect(events(cli, 'peer-kicked')[0]).toMatchObject({ level: 'warn', id: abuser.id, reason: 'unknown-command',
+      malformed: { 'unknown-command': 4 } });
+    await abuser.waitFor(() => abuser.disconnectData !== null, 'the kick');
+    await until(() => events(cli, 'stats').some((line) => line.malformed === 4 && line.misbehaved === 1), 3000, 'counted');
+    cli.child.kill('SIGTERM');
+    expect(await cli.exited).toBe(0);
+    const negative = run(['serve', '--max-relay-bytes=-1']);
+    expect(await negative.exited).toBe(2);
+    expect(negative.stderr()).toMatch(/--max-relay-bytes must be a number of at least 0/);
+    const fraction = run(['serve', '--packets-per-second', '0.5']);
+    expect(await fraction.exited).toBe(2);
+    expect(fraction.stderr()).toMatch(/--packets-per-second must be a whole number/);
+  });
+
   it('explains bad options and unreadable files, with a non-zero exit', async () => {
     const unknown = run(['serve', '--compress', 'lzma']);
     expect(await unknown.exited).toBe(2);

@@ -64,7 +64,7 @@ export class RpcInterface {
 
   /** Forgets the node at `path`, as Godot forgets a freed node; false when none was declared. */
   remove(path: string): boolean {
-    const state = this.#nodes.get(relativePath(path));
+    const state = this.#state(path);
     if (!state) return false;
     this.#assigned.delete(state.cacheId);
     return this.#nodes.delete(state.node.path);
@@ -72,7 +72,11 @@ export class RpcInterface {
 
   /** The node declared at `path`, or undefined. */
   node(path: string): RpcNode | undefined {
-    return this.#nodes.get(relativePath(path))?.node;
+    return this.#state(path)?.node;
+  }
+
+  #state(path: unknown): NodeState | undefined {
+    return typeof path === 'string' ? this.#nodes.get(relativePath(path)) : undefined;
   }
 
   /** Sets the multiplayer authority of a node. Throws ENetError for a bad ID. */
@@ -110,11 +114,12 @@ export class RpcInterface {
    * < 0 every peer but −target; `call_local` methods also run here when we are among the
    * targets. Never throws: OK, ERR_CONNECTION_ERROR when not connected, ERR_INVALID_PARAMETER
    * for an unknown node, method or peer, more than 255 arguments, arguments that cannot be
-   * sent, or ourselves as target of a `call_remote` method.
+   * sent, or ourselves as target of a `call_remote` method, FAILED when the local call's
+   * arguments do not fit the method (what was to be sent is sent, as in Godot).
    */
   call(target: number, path: string, method: string, args: unknown[], connected: boolean): ErrorCode {
     if (!connected) return ErrorCode.ERR_CONNECTION_ERROR;
-    const state = typeof path === 'string' ? this.#nodes.get(relativePath(path)) : undefined;
+    const state = this.#state(path);
     const config = typeof method === 'string' ? state?.node.method(method) : undefined;
     if (!state || !config || !Number.isInteger(target) || args.length > 255) return ErrorCode.ERR_INVALID_PARAMETER;
     const self = this.#peer.uniqueId();
@@ -132,7 +137,11 @@ export class RpcInterface {
       this.#send(state, targets, config.id, encoded, config.transferMode, config.channel);
     }
     const local = target === 0 || target === self || (target < 0 && target !== -self);
-    if (local && config.callLocal) this.#run(self, state.node, config.name, args);
+    if (!local || !config.callLocal) return ErrorCode.OK;
+    // The local call is checked as a GDScript function checks its arguments: Godot's FAILED.
+    const localArgs = [...args];
+    if (checkArguments(config, localArgs)) return ErrorCode.FAILED;
+    this.#run(self, state.node, config.name, localArgs);
     return ErrorCode.OK;
   }
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { integer } from '../arguments';
 import { TransferMode } from '../ENetMultiplayerPeer';
 import { ENetError, ErrorCode } from '../errors';
+import { SERVER_ID } from '../sceneFrames';
 import { ArgumentType, argumentType } from './argumentTypes';
 
 /** Who may call an RPC method, as GDScript's `@rpc` says it (`disabled`: only `rpc_config`). */
@@ -34,13 +35,18 @@ export interface RpcMethod {
   /** How many of `args` a caller must pass (default all; GDScript's parameters with defaults). */
   required?: number;
   /**
+   * The Godot node declares this method with `rpc_config(name, {…})` rather than `@rpc`. Godot
+   * numbers those apart: first in the hash, with IDs from 0x8000 (default false).
+   */
+  rpcConfig?: boolean;
+  /**
    * Runs an accepted call: `sender` is Godot's `get_remote_sender_id()` (our own ID for a local
    * call), then the decoded arguments.
    */
   call?: (sender: number, ...args: any[]) => void;
 }
 
-/** A node's RPC methods by name, as `@rpc` functions of its script. */
+/** A node's RPC methods by name: its script's `@rpc` functions (and its `rpc_config()` ones). */
 export type RpcMethods = Record<string, RpcMethod>;
 
 /** One declared method, checked, with its ID. */
@@ -65,9 +71,9 @@ const TRANSFER_MODES: Record<RpcTransferMode, TransferMode> = {
 };
 /** GDScript cannot pass more than 255 arguments in an RPC (one count byte). */
 const MAX_ARGUMENTS = 255;
-/** Script methods are numbered 0, 1, … in a 16-bit ID whose top bit marks native ones. */
+/** Methods are numbered 0, 1, … in a 16-bit ID whose top bit marks those of `rpc_config()`. */
 const MAX_METHODS = 0x8000;
-const SERVER_ID = 1;
+const RPC_CONFIG_FLAG = 0x8000;
 
 /**
  * A node that takes part in RPCs: its path relative to the multiplayer root (Godot sends
@@ -78,7 +84,7 @@ export class RpcNode {
   readonly path: string;
   readonly checksum: string;
   readonly #byName = new Map<string, RpcMethodConfig>();
-  readonly #byId: RpcMethodConfig[];
+  readonly #byId = new Map<number, RpcMethodConfig>();
   /** The node's multiplayer authority (Godot's `set_multiplayer_authority`, default 1). */
   authority = SERVER_ID;
 
@@ -90,9 +96,16 @@ export class RpcNode {
     }
     const names = Object.keys(methods).sort(byCodePoint);
     if (names.length > MAX_METHODS) throw new ENetError(ErrorCode.ERR_INVALID_PARAMETER, `more than ${MAX_METHODS} RPC methods`);
-    this.#byId = names.map((name, id) => method(name, id, methods[name]));
-    for (const config of this.#byId) this.#byName.set(config.name, config);
-    this.checksum = createHash('md5').update(names.join(''), 'utf8').digest('hex');
+    // As Godot reads a node's configuration: rpc_config()'s methods, then the script's, each sorted.
+    const configured = names.filter((name) => methods[name]?.rpcConfig === true);
+    const annotated = names.filter((name) => methods[name]?.rpcConfig !== true);
+    const declared = [...configured.map((name, i) => method(name, i | RPC_CONFIG_FLAG, methods[name])),
+      ...annotated.map((name, i) => method(name, i, methods[name]))];
+    for (const config of declared) {
+      this.#byName.set(config.name, config);
+      this.#byId.set(config.id, config);
+    }
+    this.checksum = createHash('md5').update([...configured, ...annotated].join(''), 'utf8').digest('hex');
   }
 
   /** The method called `name`, or undefined. */
@@ -102,7 +115,7 @@ export class RpcNode {
 
   /** The method with ID `id`, or undefined. */
   methodById(id: number): RpcMethodConfig | undefined {
-    return this.#byId[id];
+    return this.#byId.get(id);
   }
 }
 
@@ -143,6 +156,7 @@ function method(name: string, id: number, declared: RpcMethod): RpcMethodConfig 
   if (!Object.hasOwn(TRANSFER_MODES, transferMode)) invalid(`transferMode must be one of ${Object.keys(TRANSFER_MODES).join(', ')}`);
   if (!Array.isArray(args) || args.length > MAX_ARGUMENTS) invalid(`args must be an array of at most ${MAX_ARGUMENTS} type names`);
   if (call !== undefined && typeof call !== 'function') invalid('call must be a function');
+  if (declared.rpcConfig !== undefined && typeof declared.rpcConfig !== 'boolean') invalid('rpcConfig must be a boolean');
   const types = args.map((type) => argumentType(type) ?? invalid(`'${String(type)}' is not a Godot type name`));
   return {
     name,

@@ -1,6 +1,9 @@
 import { endianness } from 'node:os';
+import { ENetError, ErrorCode } from '../errors';
 
 const littleEndianHost = endianness() === 'LE';
+/** Godot counts encoded lengths in an `int`: nothing it can read is longer. */
+const MAX_LENGTH = 2 ** 31 - 1;
 
 /**
  * A growing byte buffer written little-endian, as Godot writes its wire formats: what
@@ -67,6 +70,24 @@ export class ByteWriter {
     this.reserve(8).setFloat64(this.used - 8, value, true);
   }
 
+  /** Appends `text` as UTF-8 (no length, no terminator) and returns how many bytes that took. */
+  utf8(text: string): number {
+    // At most 3 bytes per UTF-16 unit; the unused rest is given back.
+    const start = this.used;
+    this.reserve(text.length * 3);
+    const written = this.buffer.write(text, start, 'utf8');
+    this.used = start + written;
+    return written;
+  }
+
+  /** Overwrites the unsigned 32-bit integer at `offset`, e.g. a length written before its data. */
+  setUint32(offset: number, value: number): void {
+    if (!Number.isInteger(offset) || offset < 0 || offset + 4 > this.used) {
+      throw new ENetError(ErrorCode.ERR_INVALID_PARAMETER, `ByteWriter: offset ${offset} is outside the ${this.used} bytes written`);
+    }
+    this.view.setUint32(offset, value, true);
+  }
+
   /** Appends `data` as it is. */
   bytes(data: Uint8Array): void {
     this.reserve(data.byteLength);
@@ -90,11 +111,17 @@ export class ByteWriter {
     this.buffer.fill(0, this.used - padding, this.used);
   }
 
-  /** Grows the buffer for `count` more bytes, counts them as written and returns the view. */
+  /**
+   * Grows the buffer for `count` more bytes, counts them as written and returns the view. Past
+   * 2 GiB (what Godot can count) it throws ENetError ERR_OUT_OF_MEMORY instead of allocating.
+   */
   private reserve(count: number): DataView {
     const needed = this.used + count;
+    if (needed > MAX_LENGTH) {
+      throw new ENetError(ErrorCode.ERR_OUT_OF_MEMORY, `ByteWriter: ${needed} bytes are more than Godot can read (2 GiB)`);
+    }
     if (needed > this.buffer.byteLength) {
-      const grown = Buffer.allocUnsafe(Math.max(needed, this.buffer.byteLength * 2));
+      const grown = Buffer.allocUnsafe(Math.min(Math.max(needed, this.buffer.byteLength * 2), MAX_LENGTH));
       this.buffer.copy(grown, 0, 0, this.used);
       this.buffer = grown;
       this.view = new DataView(grown.buffer, grown.byteOffset, grown.byteLength);

@@ -1,19 +1,11 @@
 /** A Godot `Color`: red, green, blue and alpha as floats, always 32-bit on the wire. */
 export class Color {
-  /** Red, 0 to 1 (may exceed 1 for HDR colours). */
-  r: number;
-  /** Green. */
-  g: number;
-  /** Blue. */
-  b: number;
-  /** Alpha (opacity), 1 by default. */
-  a: number;
-
-  /** A Color of the given parts (Godot's default for each one left out). */
-  constructor(r: number = 0, g: number = 0, b: number = 0, a: number = 1) {
-    this.r = r;
-    this.g = g;
-    this.b = b;
-    this.a = a;
-  }
+  /**
+   * A Color of the given parts; each one left out is Godot's default.
+   * @param r Red, 0 to 1 (more for HDR colours).
+   * @param g Green.
+   * @param b Blue.
+   * @param a Alpha (opacity), 1 by default.
+   */
+  constructor(public r: number = 0, public g: number = 0, public b: number = 0, public a: number = 1) {}
 }

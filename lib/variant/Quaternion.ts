@@ -1,19 +1,11 @@
 /** A Godot `Quaternion`: x, y, z, w floats; the default is the identity rotation. */
 export class Quaternion {
-  /** The x component. */
-  x: number;
-  /** The y component. */
-  y: number;
-  /** The z component. */
-  z: number;
-  /** The w component. */
-  w: number;
-
-  /** A Quaternion of the given parts (Godot's default for each one left out). */
-  constructor(x: number = 0, y: number = 0, z: number = 0, w: number = 1) {
-    this.x = x;
-    this.y = y;
-    this.z = z;
-    this.w = w;
-  }
+  /**
+   * A Quaternion of the given parts; each one left out is Godot's default.
+   * @param x The x component.
+   * @param y The y component.
+   * @param z The z component.
+   * @param w The w component.
+   */
+  constructor(public x: number = 0, public y: number = 0, public z: number = 0, public w: number = 1) {}
 }

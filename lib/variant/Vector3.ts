@@ -1,16 +1,10 @@
 /** A Godot `Vector3`: three floats. */
 export class Vector3 {
-  /** The x component. */
-  x: number;
-  /** The y component. */
-  y: number;
-  /** The z component. */
-  z: number;
-
-  /** A Vector3 of the given parts (Godot's default for each one left out). */
-  constructor(x: number = 0, y: number = 0, z: number = 0) {
-    this.x = x;
-    this.y = y;
-    this.z = z;
-  }
+  /**
+   * A Vector3 of the given parts; each one left out is Godot's default.
+   * @param x The x component.
+   * @param y The y component.
+   * @param z The z component.
+   */
+  constructor(public x: number = 0, public y: number = 0, public z: number = 0) {}
 }

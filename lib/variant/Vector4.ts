@@ -1,19 +1,11 @@
 /** A Godot `Vector4`: four floats. */
 export class Vector4 {
-  /** The x component. */
-  x: number;
-  /** The y component. */
-  y: number;
-  /** The z component. */
-  z: number;
-  /** The w component. */
-  w: number;
-
-  /** A Vector4 of the given parts (Godot's default for each one left out). */
-  constructor(x: number = 0, y: number = 0, z: number = 0, w: number = 0) {
-    this.x = x;
-    this.y = y;
-    this.z = z;
-    this.w = w;
-  }
+  /**
+   * A Vector4 of the given parts; each one left out is Godot's default.
+   * @param x The x component.
+   * @param y The y component.
+   * @param z The z component.
+   * @param w The w component.
+   */
+  constructor(public x: number = 0, public y: number = 0, public z: number = 0, public w: number = 0) {}
 }

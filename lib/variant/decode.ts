@@ -70,6 +70,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 interface Reader {
   readonly bytes: Uint8Array;
+  /** The same bytes as a Buffer, for its fast ASCII strings. */
+  readonly buffer: Buffer;
   readonly view: DataView;
   readonly allowObjects: boolean;
   position: number;
@@ -123,6 +125,7 @@ export function decodeVariant(bytes: Uint8Array, offset: number = 0, options: De
   }
   const reader: Reader = {
     bytes,
+    buffer: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
     view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength),
     allowObjects: options.allowObjects === true,
     position: offset,
@@ -337,17 +340,28 @@ function readString(reader: Reader): string {
   if (length < 0 || padded > reader.bytes.length - reader.position) {
     fail(ErrorCode.ERR_FILE_EOF, `string of ${length} bytes beyond the data`, reader);
   }
-  let text = reader.bytes.subarray(reader.position, reader.position + length);
-  const nul = text.indexOf(0);
-  if (nul >= 0) text = text.subarray(0, nul);
-  let string: string;
-  try {
-    string = utf8.decode(text);
-  } catch {
-    fail(ErrorCode.ERR_INVALID_DATA, 'invalid UTF-8 in a string', reader);
-  }
+  const string = decodeUtf8(reader, reader.position, reader.position + length);
   reader.position += padded;
   return string;
+}
+
+/** The text of bytes `start` to `end`, up to a NUL; ASCII directly, the rest through TextDecoder. */
+function decodeUtf8(reader: Reader, start: number, end: number): string {
+  const { bytes } = reader;
+  let ascii = true;
+  for (let index = start; index < end; index++) {
+    if (bytes[index] === 0) {
+      end = index;
+      break;
+    }
+    if (bytes[index] >= 0x80) ascii = false;
+  }
+  if (ascii) return reader.buffer.toString('latin1', start, end);
+  try {
+    return utf8.decode(bytes.subarray(start, end));
+  } catch {
+    return fail(ErrorCode.ERR_INVALID_DATA, 'invalid UTF-8 in a string', reader);
+  }
 }
 
 function readNodePath(reader: Reader): NodePath {

@@ -122,12 +122,6 @@ function writeVariant(context: Context, value: Variant, depth: number, elementTy
     case VariantType.NODE_PATH:
       out.uint32(type);
       return writeNodePath(out, value as NodePath);
-    case VariantType.COLOR: {
-      const color = value as Color;
-      out.uint32(type);
-      for (const part of [color.r, color.g, color.b, color.a]) out.float32(checkReal(part));
-      return;
-    }
     case VariantType.RID:
       out.uint32(type);
       out.uint64(checkUint64((value as RID).id, 'RID id'));
@@ -167,24 +161,8 @@ function writeVariant(context: Context, value: Variant, depth: number, elementTy
       const strings = value as string[];
       out.uint32(type);
       out.uint32(strings.length);
-      for (const string of strings) {
-        // Godot writes each string of a PackedStringArray with its terminating NUL counted.
-        const utf8 = Buffer.from(checkString(string, 'PackedStringArray element'), 'utf8');
-        out.uint32(utf8.length + 1);
-        out.bytes(utf8);
-        out.uint8(0);
-        out.align4();
-      }
-      return;
-    }
-    case VariantType.PACKED_COLOR_ARRAY: {
-      const colors = value as Color[];
-      out.uint32(type);
-      out.uint32(colors.length);
-      for (const color of colors) {
-        if (variantTypeOf(color) !== VariantType.COLOR) invalid(`a PackedColorArray holds a ${describe(color)}`);
-        for (const part of [color.r, color.g, color.b, color.a]) out.float32(checkReal(part));
-      }
+      // Godot writes each string of a PackedStringArray with its terminating NUL counted.
+      for (const string of strings) writeString(out, checkString(string, 'PackedStringArray element'), true);
       return;
     }
     default:
@@ -215,10 +193,13 @@ function writeFloat(out: ByteWriter, value: number): void {
   }
 }
 
-function writeString(out: ByteWriter, value: string): void {
-  const utf8 = Buffer.from(value, 'utf8');
-  out.uint32(utf8.length);
-  out.bytes(utf8);
+/** A string: its UTF-8 length, the bytes (and a NUL when `terminated`), zeros to 4 bytes. */
+function writeString(out: ByteWriter, value: string, terminated = false): void {
+  const lengthAt = out.length;
+  out.uint32(0);
+  const length = out.utf8(value);
+  if (terminated) out.uint8(0);
+  out.setUint32(lengthAt, length + (terminated ? 1 : 0));
   out.align4();
 }
 
@@ -337,21 +318,29 @@ const mathParts: Partial<Record<VariantType, (value: never) => unknown[]>> = {
   [VariantType.BASIS]: basisRows,
   [VariantType.TRANSFORM3D]: (t: Transform3D) => [...basisRows(t.basis), ...vector3(t.origin)],
   [VariantType.PROJECTION]: (p: Projection) => [...vector4(p.x), ...vector4(p.y), ...vector4(p.z), ...vector4(p.w)],
+  [VariantType.COLOR]: (c: Color) => [c.r, c.g, c.b, c.a],
 };
 
 const integerTypes = new Set([VariantType.VECTOR2I, VariantType.VECTOR3I, VariantType.VECTOR4I, VariantType.RECT2I]);
+// Godot writes colors as 32-bit floats in every build.
+const singlePrecisionTypes = new Set([VariantType.COLOR, VariantType.PACKED_COLOR_ARRAY]);
 
 const packedVectorTypes: Partial<Record<VariantType, VariantType>> = {
   [VariantType.PACKED_VECTOR2_ARRAY]: VariantType.VECTOR2,
   [VariantType.PACKED_VECTOR3_ARRAY]: VariantType.VECTOR3,
   [VariantType.PACKED_VECTOR4_ARRAY]: VariantType.VECTOR4,
+  [VariantType.PACKED_COLOR_ARRAY]: VariantType.COLOR,
 };
 
-/** The math types and packed vector arrays: floats (32-bit unless doublePrecision) or int32s. */
+/**
+ * The math types, Color and the packed arrays of vectors and colors: floats (32-bit unless
+ * doublePrecision, colors always 32-bit) or int32s.
+ */
 function writeMath(context: Context, type: VariantType, value: Variant): void {
-  const { out, real64 } = context;
+  const { out } = context;
   const integers = integerTypes.has(type);
-  out.uint32(type | (real64 && !integers ? FLAG_64 : 0));
+  const real64 = context.real64 && !integers && !singlePrecisionTypes.has(type);
+  out.uint32(type | (real64 ? FLAG_64 : 0));
   const elementType = packedVectorTypes[type];
   const elements = elementType === undefined ? [value] : value as Vector2[];
   if (elementType !== undefined) out.uint32(elements.length);

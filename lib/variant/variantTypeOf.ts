@@ -70,6 +70,9 @@ const classes: ReadonlyArray<readonly [abstract new (...args: never[]) => unknow
   [Float64Array, VariantType.PACKED_FLOAT64_ARRAY],
 ];
 
+// The exact classes, looked up first; subclasses (Buffer, TypedArray…) fall back to the list.
+const byConstructor = new Map<unknown, VariantType>(classes);
+
 /**
  * The Godot type `value` is written as (GDScript's `typeof()`), or `null` when it is not a
  * Variant. `elementType` is the type of the container holding it: `FLOAT` makes a plain number a
@@ -89,9 +92,12 @@ export function variantTypeOf(value: unknown, elementType: VariantType = Variant
       return VariantType.STRING;
     case 'object': {
       if (value === null) return VariantType.NIL;
-      for (const [type, variantType] of classes) if (value instanceof type) return variantType;
+      const exact = byConstructor.get(value.constructor);
+      if (exact !== undefined) return exact;
       const prototype = Object.getPrototypeOf(value);
-      return prototype === Object.prototype || prototype === null ? VariantType.DICTIONARY : null;
+      if (prototype === Object.prototype || prototype === null) return VariantType.DICTIONARY;
+      for (const [type, variantType] of classes) if (value instanceof type) return variantType;
+      return null;
     }
     default:
       return null;

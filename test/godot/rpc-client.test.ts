@@ -75,7 +75,8 @@ describeGodot('RPCs: a Node SceneMultiplayerClient in a Godot server\'s game', (
     });
     for (const action of ['ping', 'streams', 'nothing', 'bytes']) client.rpcId(1, 'Game', 'act', action, client.getUniqueId());
     const got = (method: string) => calls.filter((call) => call.method === method);
-    await until(() => got('bytes').length === 1 && got('ordered').length >= 10 && got('fast').length >= 10, 10_000, 'the server\'s calls');
+    // Unreliable: ENet's throttle may drop some of a burst on a loaded machine, but not all.
+    await until(() => got('bytes').length === 1 && got('ordered').length > 0 && got('fast').length > 0, 10_000, 'the server\'s calls');
     expect(got('ping')).toEqual([{ method: 'ping', sender: 1, args: [7, 'seven'] }]);
     expect(got('nothing')).toEqual([{ method: 'nothing', sender: 1, args: [] }]);
     expect(got('bytes')).toEqual([{ method: 'bytes', sender: 1, args: [Buffer.from([1, 2, 3])] }]);

@@ -23,6 +23,7 @@ export function gameMethods(calls: Call[], handlers: Partial<Record<string, RpcM
     fast: { mode: 'any_peer', transferMode: 'unreliable', channel: 2, args: ['int'] },
     ordered: { mode: 'any_peer', transferMode: 'unreliable_ordered', channel: 3, args: ['int'] },
     announce: { sync: 'call_local', args: ['String'] },
+    configured: { mode: 'any_peer', args: ['int'], rpcConfig: true },
   };
   return Object.fromEntries(Object.entries(declared).map(([method, config]) => [method, {
     ...config,

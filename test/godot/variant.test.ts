@@ -179,6 +179,23 @@ const malformed: Record<string, { hex: string; code: string }> = {
   nested_1026: { hex: deepArrays(1026), code: 'ERR_OUT_OF_MEMORY' },
 };
 
+/** Odd inputs Godot's bytes_to_var accepts: bytesToVar accepts them too and gives `value`. */
+const accepted: Record<string, { hex: string; value: Variant }> = {
+  trailing_bytes: { hex: '0200000005000000ffffffff', value: 5 },
+  packed_bytes_padding_cut_off: { hex: '1d00000001000000ff', value: Buffer.from([255]) },
+  packed_string_negative_count: { hex: '22000000ffffffff', value: new PackedStringArray() },
+  node_path_counts_wrapping: { hex: '1600000001000080ffffffff00000000', value: NodePath.fromParts([], [], false) },
+  string_cut_at_nul: { hex: '040000000300000061006200', value: 'a' },
+};
+
+/**
+ * Where this library is stricter: Godot drops an element of the wrong type from a typed container
+ * (printing an error) and returns the rest; bytesToVar throws ERR_INVALID_DATA.
+ */
+const stricter: Record<string, string> = {
+  typed_array_with_a_string: '1c0001000200000001000000040000000100000061000000',
+};
+
 interface ValueReport {
   name: string;
   hex: string;
@@ -200,7 +217,11 @@ describeGodot('Variant codec against Godot', () => {
     writeFileSync(input, JSON.stringify({
       values: Object.fromEntries(Object.entries(values).map(([name, value]) => [name, varToBytes(value).toString('hex')])),
       like: likeCases.map(({ name, like, bytes }) => ({ name, like, hex: bytes.toString('hex') })),
-      malformed: Object.fromEntries(Object.entries(malformed).map(([name, { hex: bytes }]) => [name, bytes])),
+      malformed: Object.fromEntries([
+        ...Object.entries(malformed).map(([name, { hex: bytes }]) => [name, bytes]),
+        ...Object.entries(accepted).map(([name, { hex: bytes }]) => [name, bytes]),
+        ...Object.entries(stricter),
+      ]),
     }));
     const godot = runGodot('variant_codec.gd', { input, seconds: 60 });
     await godot.report('done', 60_000);
@@ -266,6 +287,20 @@ describeGodot('Variant codec against Godot', () => {
     for (const [name, { hex: bytes, code }] of Object.entries(malformed)) {
       expect(malformedReports.get(name), name).toEqual({ name, refused: true });
       expectENetError(() => bytesToVar(Buffer.from(bytes, 'hex')), code as never);
+    }
+  });
+
+  it('accepts the odd inputs that Godot accepts', () => {
+    for (const [name, { hex: bytes, value }] of Object.entries(accepted)) {
+      expect(malformedReports.get(name), name).toEqual({ name, refused: false });
+      expect(bytesToVar(Buffer.from(bytes, 'hex')), name).toStrictEqual(value);
+    }
+  });
+
+  it('is stricter than Godot with typed containers holding another type (documented)', () => {
+    for (const [name, bytes] of Object.entries(stricter)) {
+      expect(malformedReports.get(name), name).toEqual({ name, refused: false });
+      expectENetError(() => bytesToVar(Buffer.from(bytes, 'hex')), 'ERR_INVALID_DATA');
     }
   });
 });

@@ -20,6 +20,11 @@ var values: Array = [
 ]
 
 
+func _init() -> void:
+	# One method configured the other way Godot allows: numbered apart from the @rpc ones.
+	rpc_config("configured", {"rpc_mode": MultiplayerAPI.RPC_MODE_ANY_PEER})
+
+
 func _report(method: String, args: Array) -> void:
 	get_tree().report("call", {
 		"method": method,
@@ -50,6 +55,8 @@ func act(action: String, target: int) -> void:
 			rpc_id(target, "bytes", PackedByteArray())
 		"nothing":
 			rpc_id(target, "nothing")
+		"configured":
+			rpc_id(target, "configured", 3)
 		"wrong":
 			rpc_id(target, "ping", "not an int", "seven")
 			rpc_id(target, "ping", 7)
@@ -114,3 +121,7 @@ func ordered(number: int) -> void:
 @rpc("authority", "call_local")
 func announce(text: String) -> void:
 	_report("announce", [text])
+
+
+func configured(number: int) -> void:
+	_report("configured", [number])

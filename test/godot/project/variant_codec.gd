@@ -5,7 +5,7 @@
 # Input: {"values": {case: hex}, "like": [{"name", "hex", "like": case}], "malformed": {name: hex}}.
 # Reports: `value` per case (Godot's hex and text, and what Godot makes of our hex and of its own),
 # `like` per JS-only encoding (whether Godot decodes it equal to a case's value), `malformed` per
-# hostile input (whether bytes_to_var refused it), then `done`.
+# hostile or odd input (whether bytes_to_var refused it, i.e. gave null), then `done`.
 extends "res://program.gd"
 
 var _node := Node.new()
