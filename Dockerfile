@@ -2,7 +2,7 @@
 # (deploy/agones/, docs/scaling.md). The build context is a folder holding the package as
 # `npm pack` makes it (docs/development.md, Releasing), whose prebuilt linux-x64 binary (prebuilds/) is what
 # runs, so nothing is compiled here:
-#   npm run build:prebuild && npm pack && docker build -t godot-enet .
+#   npm run build:prebuilds && npm pack && docker build -t godot-enet .
 FROM node:22-bookworm-slim
 
 # The package with its optional dependency, the Agones SDK (--omit=optional would leave it out).

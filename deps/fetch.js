@@ -1,9 +1,13 @@
 #!/usr/bin/env node
 'use strict';
 // Fetches the pinned upstream source tarballs from Debian's source archive, checks their
-// sha256 and extracts them into deps/src/<name>. Needs no root: apt runs with a private
-// configuration (its own lists and cache) and a deb-src entry derived from the mirror this
-// machine already uses. Offline: set GODOT_ENET_DEPS_DIR to a folder holding the tarballs.
+// sha256 and extracts them into deps/src/<name>. Where from, first that applies:
+// - GODOT_ENET_DEPS_DIR: a folder holding the tarballs (offline builds);
+// - GODOT_ENET_DEBIAN_MIRROR (or npm config godot_enet_debian_mirror): a Debian mirror's URL,
+//   the tarballs downloaded from its pool over HTTP(S) with no other tool (macOS, Windows, musl…);
+// - apt, on Debian and Ubuntu: it needs no root, running with a private configuration (its own
+//   lists and cache) and a deb-src entry derived from the mirror this machine already uses.
+// When none works, the error lists the four files, their sha256 and the commands to retry.
 //
 //   node deps/fetch.js                 fetch and extract every pinned package
 //   node deps/fetch.js <name>          the same for one; prints its source folder
@@ -47,9 +51,27 @@ function hasValidTarball(file, pin) {
   return fs.existsSync(file) && sha256(file) === pin.sha256;
 }
 
-function offlineHelp(pin) {
-  return `download ${pin.tarball} (Debian source package ${pin.source} ${pin.version}, sha256 ${pin.sha256}) ` +
-    'into a folder and set GODOT_ENET_DEPS_DIR to that folder';
+function poolPath(source) {
+  const prefix = source.startsWith('lib') ? source.slice(0, 4) : source[0];
+  return `pool/main/${prefix}/${source}`;
+}
+
+/** Why the tarballs could not be had, what they are, where they come from and how to retry. */
+function missingSourcesHelp(reason) {
+  const pins = Object.values(PINS.packages);
+  const width = Math.max(...pins.map((pin) => pin.tarball.length));
+  return [
+    `${reason}`,
+    'godot-enet builds its native addon from four pinned source tarballs (no prebuilt binary matches',
+    'this platform). They are the upstream sources as Debian ships them, in the pool of any Debian mirror:',
+    ...pins.map((pin) => `  ${pin.tarball.padEnd(width)}  sha256 ${pin.sha256}\n` +
+      `  ${''.padEnd(width)}  from <mirror>/${poolPath(pin.source)}/ (Debian source package ${pin.source} ${pin.version})`),
+    'To retry, either name a Debian mirror to download them from (checked against the sha256 above):',
+    '  GODOT_ENET_DEBIAN_MIRROR=https://<a Debian mirror>/debian npm rebuild godot-enet',
+    '  (or the line godot_enet_debian_mirror=https://<a Debian mirror>/debian in an .npmrc)',
+    'or download the four files into a folder yourself and build offline from it:',
+    '  GODOT_ENET_DEPS_DIR=/path/to/that/folder npm rebuild godot-enet',
+  ].join('\n');
 }
 
 // --- mirror discovery -----------------------------------------------------------------
@@ -127,24 +149,36 @@ function run(cmd, args, cwd) {
   return { ok: r.status === 0, output: `${r.stdout || ''}${r.stderr || ''}`.trim() };
 }
 
-function poolPath(source) {
-  const prefix = source.startsWith('lib') ? source.slice(0, 4) : source[0];
-  return `pool/main/${prefix}/${source}`;
+/** GODOT_ENET_DEBIAN_MIRROR, else npm's godot_enet_debian_mirror config (npm passes it as npm_config_…). */
+function requestedMirror() {
+  const mirror = process.env.GODOT_ENET_DEBIAN_MIRROR || process.env.npm_config_godot_enet_debian_mirror;
+  return mirror ? mirror.replace(/\/+$/, '') : null;
 }
 
-// Downloads pin.tarball into CACHE. Only the .orig tarball matters: apt may fail on the
+// Downloads pin.tarball from the mirror's pool into `target`, with nothing but Node.
+async function downloadFromMirror(mirror, pin, target) {
+  const url = `${mirror}/${poolPath(pin.source)}/${encodeURIComponent(pin.tarball)}`;
+  log(`downloading ${url}`);
+  let response;
+  try {
+    response = await fetch(url, { signal: AbortSignal.timeout(300_000) });
+  } catch (err) {
+    throw new FetchError(missingSourcesHelp(`could not download ${url}: ${err.cause?.message || err.message}`));
+  }
+  if (!response.ok) throw new FetchError(missingSourcesHelp(`${url} answered ${response.status} ${response.statusText}`));
+  fs.writeFileSync(target, Buffer.from(await response.arrayBuffer()));
+}
+
+// Downloads pin.tarball into CACHE with apt. Only the .orig tarball matters: apt may fail on the
 // .dsc or .debian files (the mirror sometimes 404s them), so its exit code is not trusted.
-function download(pin) {
+function downloadWithApt(pin, target) {
   if (!which('apt-get')) {
-    throw new FetchError(`apt-get was not found, so the pinned sources cannot be fetched from Debian's archive. ` +
-      `Install apt (Debian or Ubuntu), or ${offlineHelp(pin)}.`);
+    throw new FetchError(missingSourcesHelp('apt-get was not found and no Debian mirror was named, so the pinned sources cannot be fetched.'));
   }
   const mirror = configuredMirror();
   if (!mirror) {
-    throw new FetchError(`no Debian mirror is configured in ${APT_SOURCES} or ${APT_SOURCES_DIR}; ` +
-      `add one, or ${offlineHelp(pin)}.`);
+    throw new FetchError(missingSourcesHelp(`no Debian mirror is configured in ${APT_SOURCES} or ${APT_SOURCES_DIR}, and none was named.`));
   }
-  const target = path.join(CACHE, pin.tarball);
   const opts = privateAptOptions(mirror);
   const work = fs.mkdtempSync(path.join(CACHE, 'dl-'));
   try {
@@ -159,9 +193,8 @@ function download(pin) {
       const url = `${mirror}/${poolPath(pin.source)}/${encodeURIComponent(pin.tarball)}`;
       const helper = run('/usr/lib/apt/apt-helper', ['download-file', url, target, `SHA256:${pin.sha256}`], work);
       if (!helper.ok) {
-        throw new FetchError(`could not fetch ${pin.tarball}.\n` +
-          `apt-get update: ${update.output || 'ok'}\napt-get source: ${source.output || 'ok'}\n` +
-          `apt-helper: ${helper.output}\nCheck network access to the Debian archive, or ${offlineHelp(pin)}.`);
+        throw new FetchError(missingSourcesHelp(`could not fetch ${pin.tarball}.\n` +
+          `apt-get update: ${update.output || 'ok'}\napt-get source: ${source.output || 'ok'}\napt-helper: ${helper.output}`));
       }
     }
   } finally {
@@ -169,11 +202,11 @@ function download(pin) {
   }
 }
 
-function tarball(pin) {
+async function tarball(pin) {
   const offline = process.env.GODOT_ENET_DEPS_DIR;
   if (offline) {
     const file = path.join(offline, pin.tarball);
-    if (!fs.existsSync(file)) throw new FetchError(`GODOT_ENET_DEPS_DIR=${offline} has no ${pin.tarball}`);
+    if (!fs.existsSync(file)) throw new FetchError(missingSourcesHelp(`GODOT_ENET_DEPS_DIR=${offline} has no ${pin.tarball}.`));
     if (sha256(file) !== pin.sha256) throw new FetchError(`${file} does not have the pinned sha256 ${pin.sha256}`);
     return file;
   }
@@ -181,7 +214,9 @@ function tarball(pin) {
   const file = path.join(CACHE, pin.tarball);
   if (!hasValidTarball(file, pin)) {
     fs.rmSync(file, { force: true });
-    download(pin);
+    const mirror = requestedMirror();
+    if (mirror) await downloadFromMirror(mirror, pin, file);
+    else downloadWithApt(pin, file);
     if (!hasValidTarball(file, pin)) {
       const actual = fs.existsSync(file) ? sha256(file) : 'missing';
       fs.rmSync(file, { force: true });
@@ -193,13 +228,13 @@ function tarball(pin) {
 
 // --- extraction -----------------------------------------------------------------------
 
-function ensure(name) {
+async function ensure(name) {
   const pin = pinOf(name);
   const dir = path.join(SRC, name);
   const stamp = path.join(dir, '.godot-enet-pin');
   if (fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8').trim() === pin.sha256) return dir;
 
-  const file = tarball(pin);
+  const file = await tarball(pin);
   fs.mkdirSync(SRC, { recursive: true });
   const tmp = fs.mkdtempSync(path.join(SRC, `.${name}-`));
   try {
@@ -217,33 +252,31 @@ function ensure(name) {
   return dir;
 }
 
-function listSources(name, subdir, excluded) {
-  const dir = path.join(ensure(name), subdir);
+async function listSources(name, subdir, excluded) {
+  const dir = path.join(await ensure(name), subdir);
   return fs.readdirSync(dir)
     .filter((f) => f.endsWith('.c') && !excluded.includes(f))
     .sort()
     .map((f) => path.relative(HERE, path.join(dir, f)).split(path.sep).join('/'));
 }
 
-function main(argv) {
+async function main(argv) {
   if (argv[0] === '--sources') {
     const [, name, subdir, ...excluded] = argv;
-    process.stdout.write(listSources(name, subdir || '.', excluded).join('\n') + '\n');
+    process.stdout.write((await listSources(name, subdir || '.', excluded)).join('\n') + '\n');
   } else if (argv.length > 0) {
-    process.stdout.write(ensure(argv[0]) + '\n');
+    process.stdout.write(await ensure(argv[0]) + '\n');
   } else {
-    for (const name of Object.keys(PINS.packages)) ensure(name);
+    for (const name of Object.keys(PINS.packages)) await ensure(name);
   }
 }
 
 if (require.main === module) {
-  try {
-    main(process.argv.slice(2));
-  } catch (err) {
+  main(process.argv.slice(2)).catch((err) => {
     if (!(err instanceof FetchError)) throw err;
     log(`error: ${err.message}`);
     process.exit(1);
-  }
+  });
 }
 
-module.exports = { ensure };
+module.exports = { ensure, configuredMirror };

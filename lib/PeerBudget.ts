@@ -59,10 +59,14 @@ export const DEFAULT_BUDGETS: Readonly<PeerBudgets> = Object.freeze({
  * - `auth-too-large`: an auth message over `maxAuthBytes`;
  * - `relay-disabled`: a relay request to a server without relay;
  * - `relay-to-unknown-peer`: to an ID that is not a client (nor left in the last minute);
- * - `relay-to-self`: a relay addressed to its own sender.
+ * - `relay-to-self`: a relay addressed to its own sender;
+ * - `malformed-rpc`: an RPC or path-cache frame that cannot be parsed (header, IDs, arguments)
+ *   or that reuses a cache ID. A well-formed call Godot would refuse (unknown node or method,
+ *   not allowed, wrong arguments) is only refused ('rpcRefused'), as games may call nodes the
+ *   server does not declare.
  */
 export type MisbehaviourReason = 'empty' | 'truncated' | 'unknown-command' | 'auth-after-join' | 'auth-too-large'
-  | 'relay-disabled' | 'relay-to-unknown-peer' | 'relay-to-self';
+  | 'relay-disabled' | 'relay-to-unknown-peer' | 'relay-to-self' | 'malformed-rpc';
 
 /** What a client's budgets dropped and its malformed frames, by reason; also server-wide totals. */
 export interface BudgetCounts {

@@ -43,7 +43,7 @@ export abstract class SceneMultiplayerBase<Events extends SceneMultiplayerEvents
     peerIds: () => this.rpcPeerIds(),
     send: (to, frame, mode, channel) => this.sendCommand(to, frame, mode, channel),
     called: (sender, path, method, args) => this.#events.emit('rpc', sender, path, method, args),
-    refused: (id, reason) => this.#events.emit('rpcRefused', id, reason),
+    refused: (id, reason, malformed) => this.rpcRefused(id, reason, malformed),
   });
 
   /**
@@ -101,6 +101,11 @@ export abstract class SceneMultiplayerBase<Events extends SceneMultiplayerEvents
   protected abstract sendCommand(to: number, frame: Buffer, mode: TransferMode, channel: number): ErrorCode;
   /** Whether we may send (connected and joined). */
   protected abstract canSend(): boolean;
+
+  /** An RPC or path-cache frame refused ('rpcRefused'); `malformed` as RpcPeer.refused says. */
+  protected rpcRefused(id: number, reason: string, _malformed: boolean): void {
+    this.#events.emit('rpcRefused', id, reason);
+  }
 
   /**
    * Right after the host is made: applies `compress` and the user's `configureHost`, closing

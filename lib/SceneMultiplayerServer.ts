@@ -400,6 +400,11 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
     return this.multiplayer.getConnectionStatus() === ConnectionStatus.CONNECTION_CONNECTED;
   }
 
+  protected override rpcRefused(id: number, reason: string, malformed: boolean): void {
+    super.rpcRefused(id, reason, malformed);
+    if (malformed) this.#misbehaved(id, 'malformed-rpc');
+  }
+
   /** Handles a packet from a joined client (or one relayed on its behalf). */
   #process(from: number, packet: Buffer, mode: TransferMode, channel: number): void {
     if (packet.length === 0) return this.#misbehaved(from, 'empty');

@@ -40,7 +40,8 @@ ${BOTS_USAGE}
   godot-enet --help
 
 serve and signal log JSON lines on stdout; SIGINT or SIGTERM stops them gracefully (clients are
-disconnected). bots prints a summary; Ctrl-C ends its run early, gracefully, with the summary.`;
+disconnected; so does the message 'shutdown' over a Node.js IPC channel, for Windows). bots
+prints a summary; Ctrl-C ends its run early, gracefully, with the summary.`;
 
 /** `--compress` names to Godot's compression modes. */
 export const COMPRESSION: Record<string, CompressionMode> = {
@@ -83,19 +84,24 @@ function countOption(name: string, value: string | undefined, fallback: number, 
   return count;
 }
 
-/** Runs `handler` once on SIGINT or SIGTERM; a second signal exits at once. */
+/**
+ * Runs `handler` once on SIGINT or SIGTERM, or on the message 'shutdown' from a parent process
+ * that started this one with an IPC channel: Windows has no signals between processes (there
+ * kill() terminates at once), so that message is how a supervisor stops it gracefully. A second
+ * request exits at once.
+ */
 function onShutdownSignal(handler: (signal: string) => Promise<void>): void {
   let stopping = false;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (stopping) process.exit(1);
-      stopping = true;
-      handler(signal).then(() => process.exit(0), (err: unknown) => {
-        log('shutdown-failed', { error: String(err) }, 'error');
-        process.exit(1);
-      });
+  const stop = (signal: string): void => {
+    if (stopping) process.exit(1);
+    stopping = true;
+    handler(signal).then(() => process.exit(0), (err: unknown) => {
+      log('shutdown-failed', { error: String(err) }, 'error');
+      process.exit(1);
     });
-  }
+  };
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => stop(signal));
+  if (process.send) process.on('message', (message) => { if (message === 'shutdown') stop('shutdown'); });
 }
 
 async function serve(args: string[]): Promise<void> {

@@ -3,7 +3,11 @@
 # links the objects into a DLL, on this (Linux) machine. Nothing is run; nothing is written
 # inside the checkout.
 #
-#   scripts/cross-check.sh [--keep]
+#   scripts/cross-check.sh [--keep] [--out FILE]
+#
+# --out FILE keeps the linked addon, stripped, as FILE: the win32-x64 prebuild
+# (scripts/prebuilds.js). libstdc++, libgcc and winpthread are linked in statically either way,
+# so it needs only Windows' own DLLs and node.exe.
 #
 # The sources, defines, include folders and libraries are read from binding.gyp and the gyp
 # files it depends on, evaluated for OS=="win" (the `<!@(node fetch.js --sources …)` lists
@@ -23,12 +27,15 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 keep=0
-for arg in "$@"; do
-  case "$arg" in
+out=
+while [ $# -gt 0 ]; do
+  case "$1" in
     --keep) keep=1 ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
-    *) echo "cross-check: unknown argument $arg" >&2; exit 2 ;;
+    --out) out=${2:?--out needs a file}; shift ;;
+    -h|--help) sed -n '2,29p' "$0"; exit 0 ;;
+    *) echo "cross-check: unknown argument $1" >&2; exit 2 ;;
   esac
+  shift
 done
 die() { echo "cross-check: $*" >&2; exit 2; }
 started=$(date +%s)
@@ -45,7 +52,7 @@ if ! command -v "$cc" >/dev/null || ! command -v "$cxx" >/dev/null; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc-mingw-w64-x86-64 g++-mingw-w64-x86-64 >/dev/null
 fi
-for tool in "$cc" "$cxx" "$target-nm" "$target-dlltool" python3 make; do
+for tool in "$cc" "$cxx" "$target-nm" "$target-dlltool" "$target-objdump" python3 make; do
   command -v "$tool" >/dev/null || die "$tool was not found"
 done
 
@@ -163,7 +170,7 @@ objects=() libraries=()
 for input in "${inputs[@]}"; do
   case "$input" in *.o) objects+=("$input") ;; *) libraries+=("$input") ;; esac
 done
-jobs=$(nproc 2>/dev/null || echo 2)
+jobs=${JOBS:-$(nproc 2>/dev/null || echo 2)}
 echo "compiling ${#objects[@]} sources for $target ($jobs jobs; Node headers: $headers)"
 status=0
 make -k -O -j"$jobs" -f "$work/Makefile" all || status=1
@@ -188,8 +195,21 @@ if [ "$status" = 0 ]; then
   } > "$work/node.def"
   "$target-dlltool" -d "$work/node.def" -l "$work/libnode.a"
   echo "linking godot_enet.node ($(($(wc -l < "$work/node.def") - 2)) Node-API/libuv imports; libraries: ${libraries[*]})"
-  "$cxx" -shared -static-libgcc -static-libstdc++ -o "$work/godot_enet.node" "${objects[@]}" \
+  # -static: libstdc++, libgcc and winpthread (std::mutex) from their archives, not DLLs.
+  "$cxx" -shared -static -s -o "$work/godot_enet.node" "${objects[@]}" \
     "$work/libnode.a" "${libraries[@]}" || status=1
+fi
+
+if [ "$status" = 0 ]; then
+  # Only DLLs that every Windows has, and node.exe, may be imported.
+  imports=$("$target-objdump" -p "$work/godot_enet.node" | awk '/DLL Name:/ { print tolower($3) }' | sort -u)
+  foreign=$(grep -vxE 'node\.exe|kernel32\.dll|msvcrt\.dll|ws2_32\.dll|bcrypt\.dll|advapi32\.dll|api-ms-win-.*\.dll' <<< "$imports" || true)
+  echo "imports: $(echo $imports)"
+  if [ -n "$foreign" ]; then
+    echo "imports DLLs that Windows does not ship: $foreign"
+    status=1
+  fi
+  if [ "$status" = 0 ] && [ -n "$out" ]; then cp "$work/godot_enet.node" "$out"; fi
 fi
 
 echo "runtime: $(( $(date +%s) - started )) s"

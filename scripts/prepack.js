@@ -3,7 +3,7 @@
 // Runs before `npm pack` and `npm publish` (after the TypeScript build):
 // 1. writes THIRD_PARTY_NOTICES.md from the license files of the pinned sources that the addon
 //    compiles in (deps/pins.json, deps/src), so the notices match the exact versions shipped;
-// 2. refuses to pack without a prebuilt binary for this platform (scripts/prebuild.js), since
+// 2. refuses to pack without a prebuilt binary for this platform (scripts/prebuilds.js), since
 //    users without a compiler would get a package that cannot load. GODOT_ENET_SOURCE_ONLY=1
 //    packs anyway (a source-only package, which builds on install).
 const fs = require('node:fs');
@@ -64,7 +64,7 @@ function checkPrebuild() {
   const dir = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`);
   const binaries = fs.existsSync(dir) ? fs.readdirSync(dir).filter((file) => file.endsWith('.node')) : [];
   if (binaries.length === 0) {
-    fail(`no prebuilt binary in ${path.relative(root, dir)}: run \`npm run build:prebuild\` first ` +
+    fail(`no prebuilt binary in ${path.relative(root, dir)}: run \`npm run build:prebuilds\` first ` +
       '(or set GODOT_ENET_SOURCE_ONLY=1 to pack a package that builds from source on install)');
   }
 }

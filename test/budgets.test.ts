@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_BUDGETS, ErrorCode, SceneMultiplayerServer, SceneMultiplayerServerOptions } from '../lib/index';
 import { GodotClient, rawFrame, RELIABLE, sleep, sysFrame, until } from './godot-client';
 import { forkSceneServer, runAbusiveClient, SceneServer } from './fixtures/processes';
+import { encodeArguments } from '../lib/rpc/callArguments';
+import { remoteCallFrame } from '../lib/rpc/wire';
 import { sanitized, slow } from './sanitized';
 
 const MiB = 1024 * 1024;
@@ -106,6 +108,29 @@ describe('per-peer budgets, one by one', () => {
     // Nothing of it reached the honest client: not the nested relay, not the self relay.
     expect(relayedFrom(honest, abuser.id)).toEqual([]);
     expect(honest.announced(2)).toEqual([abuser.id]);
+  });
+
+  it('RPC frames that cannot be parsed count as malformed-rpc; well-formed calls to nodes the server does not declare are only refused', async () => {
+    const server = startServer({ budgets: { maxMalformed: 2 } });
+    const refused: string[] = [];
+    server.on('rpcRefused', (_id, reason) => refused.push(reason));
+    const [caller, abuser] = await joinClients(server.getPort(), 2);
+    const unknownNode = remoteCallFrame({ path: 'Game' }, 0, encodeArguments([1, 'x']));
+    for (let i = 0; i < 10; i++) caller.send(unknownNode);
+    await until(() => refused.length === 10, 3000, 'ten refusals');
+    expect(server.getPeerStats(caller.id)!.malformed).toBe(0);
+
+    const misbehaved: unknown[] = [];
+    server.on('peerMisbehaved', (...args) => misbehaved.push(args));
+    const unparsable = [
+      Buffer.from([0]),                                   // REMOTE_CALL without its node ID
+      Buffer.from([1, 0xff]),                             // SIMPLIFY_PATH without checksum and path
+      Buffer.from([2]),                                   // CONFIRM_PATH without its cache ID
+    ];
+    for (const frame of unparsable) abuser.send(frame);
+    await abuser.waitFor(() => abuser.disconnectData !== null, 'the kick');
+    expect(misbehaved).toEqual([[abuser.id, 'malformed-rpc', { 'malformed-rpc': 3 }]]);
+    expect(caller.disconnectData).toBeNull();
   });
 
   it('a relay to a client that left moments ago is not malformed (the sender had not heard yet); Godot\'s late 07 00 is fine', async () => {

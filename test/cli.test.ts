@@ -22,8 +22,9 @@ interface Cli {
   exited: Promise<number | null>;
 }
 
-function run(args: string[]): Cli {
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+/** `ipc`: with a Node.js IPC channel, as a supervisor on Windows starts it. */
+function run(args: string[], ipc = false): Cli {
+  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe', ...(ipc ? ['ipc' as const] : [])] });
   children.push(child);
   const logs: Record<string, unknown>[] = [];
   let stdout = '';
@@ -86,6 +87,23 @@ describe('godot-enet serve', () => {
     expect(b.framesStartingWith(Buffer.from([7, 3]))[0].packet.subarray(7).toString()).toBe(text);
     cli.child.kill('SIGINT');
     expect(await cli.exited).toBe(0);
+  });
+
+  it("stops as gracefully on the IPC message 'shutdown' (Windows, where kill() terminates), and ignores other messages", async () => {
+    const port = await freeUdpPort();
+    const cli = run(['serve', '--port', String(port), '--bind', '127.0.0.1', '--stats-interval', '0'], true);
+    await until(() => events(cli, 'listening').length === 1, 10_000, 'the server to listen');
+    const client = await new GodotClient().connect(port);
+    await until(() => events(cli, 'peer-joined').length === 1, 3000, 'the join log');
+    // Had either of the first two stopped it, 'shutdown' would be a second request: exit 1 at once.
+    cli.child.send('hello');
+    cli.child.send({ shutdown: true });
+    cli.child.send('shutdown');
+    expect(await cli.exited).toBe(0);
+    expect(events(cli, 'shutting-down')).toHaveLength(1);
+    expect(client.disconnectData).toBe(0);
+    expect(events(cli, 'shutting-down')[0]).toMatchObject({ signal: 'shutdown', peers: 1 });
+    expect(cli.logs.at(-1)).toMatchObject({ event: 'closed' });
   });
 
   it('--dtls-key/--dtls-cert serve Godot clients over DTLS that trust the certificate', async () => {

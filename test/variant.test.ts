@@ -186,15 +186,25 @@ describe('embedding in packets', () => {
   it('appends to a ByteWriter and decodes at an offset, saying how many bytes it took', () => {
     const out = new ByteWriter(4);
     out.uint8(0xaa);
-    out.align4();
     encodeVariant('hello', out);
     encodeVariant(new Vector3(1, 2, 3), out);
     const bytes = out.toBuffer();
-    const first = decodeVariant(bytes, 4);
+    const first = decodeVariant(bytes, 1);
     expect(first).toStrictEqual({ value: 'hello', length: 16 });
     expect(first.length).toBe(encodedSize('hello'));
-    expect(decodeVariant(bytes, 4 + first.length)).toStrictEqual({ value: new Vector3(1, 2, 3), length: 16 });
-    expect(bytes.length).toBe(36);
+    expect(decodeVariant(bytes, 1 + first.length)).toStrictEqual({ value: new Vector3(1, 2, 3), length: 16 });
+    expect(bytes.length).toBe(33);
+  });
+
+  it('pads strings and byte arrays by their own length wherever they start, as Godot does', () => {
+    for (const value of ['héllo ✓', new StringName('abc'), Buffer.from([1, 2, 3]), ['a', Buffer.from([9])]]) {
+      for (const header of [0, 1, 2, 3]) {
+        const out = new ByteWriter();
+        for (let i = 0; i < header; i++) out.uint8(0xaa);
+        encodeVariant(value as Variant, out);
+        expect(out.toBuffer().subarray(header)).toEqual(varToBytes(value as Variant));
+      }
+    }
   });
 
   it('reads from a view at any byte offset of a larger buffer, unaligned', () => {

@@ -18,8 +18,11 @@ export interface RpcPeer {
   send(to: number, frame: Buffer, mode: TransferMode, channel: number): ErrorCode;
   /** An accepted call (local or remote), after its method's own `call`. */
   called(sender: number, path: string, method: string, args: unknown[]): void;
-  /** A frame refused as Godot refuses it (Godot prints an error): dropped, the peer kept. */
-  refused(from: number, reason: string): void;
+  /**
+   * A frame refused as Godot refuses it (Godot prints an error): dropped, the peer kept.
+   * `malformed`: no honest Godot peer sends it (the frame cannot be parsed, or reuses a cache ID).
+   */
+  refused(from: number, reason: string, malformed: boolean): void;
 }
 
 /** A declared node and what its path cache has told whom. */
@@ -174,21 +177,21 @@ export class RpcInterface {
 
   #processCall(from: number, frame: Buffer): void {
     const call = parseRemoteCall(frame);
-    if (typeof call === 'string') return this.#peer.refused(from, `invalid RPC: ${call}`);
+    if (typeof call === 'string') return this.#peer.refused(from, `invalid RPC: ${call}`, true);
     const path = call.path !== null ? relativePath(call.path) : this.#received.get(from)?.get(call.cacheId!);
-    if (path === undefined) return this.#peer.refused(from, `RPC: cache ID ${call.cacheId} not found in the cache of peer ${from}`);
+    if (path === undefined) return this.#peer.refused(from, `RPC: cache ID ${call.cacheId} not found in the cache of peer ${from}`, false);
     const state = this.#nodes.get(path);
-    if (!state) return this.#peer.refused(from, `RPC: node ${path} not found`);
+    if (!state) return this.#peer.refused(from, `RPC: node ${path} not found`, false);
     const config = state.node.methodById(call.methodId);
-    if (!config) return this.#peer.refused(from, `RPC: node ${path} has no RPC method with ID ${call.methodId}`);
+    if (!config) return this.#peer.refused(from, `RPC: node ${path} has no RPC method with ID ${call.methodId}`, false);
     if (config.mode === 'disabled' || (config.mode === 'authority' && from !== state.node.authority)) {
       return this.#peer.refused(from, `RPC '${config.name}' is not allowed on node /root/${path} from: ${from}. `
-        + `Mode is "${config.mode}", authority is ${state.node.authority}.`);
+        + `Mode is "${config.mode}", authority is ${state.node.authority}.`, false);
     }
     const args = decodeArguments(frame, call);
-    if (typeof args === 'string') return this.#peer.refused(from, `RPC '${config.name}' on node ${path}: ${args}`);
+    if (typeof args === 'string') return this.#peer.refused(from, `RPC '${config.name}' on node ${path}: ${args}`, true);
     const problem = checkArguments(config, args);
-    if (problem) return this.#peer.refused(from, `RPC - ${problem}`);
+    if (problem) return this.#peer.refused(from, `RPC - ${problem}`, false);
     this.#run(from, state.node, config.name, args);
   }
 
@@ -201,30 +204,30 @@ export class RpcInterface {
     const cache = this.#received.get(from);
     const simplify = parseSimplifyPath(frame);
     if (!cache) return;
-    if (typeof simplify === 'string') return this.#peer.refused(from, `invalid SIMPLIFY_PATH: ${simplify}`);
+    if (typeof simplify === 'string') return this.#peer.refused(from, `invalid SIMPLIFY_PATH: ${simplify}`, true);
     if (cache.has(simplify.cacheId)) {
-      return this.#peer.refused(from, `duplicate remote cache ID ${simplify.cacheId} for peer ${from}`);
+      return this.#peer.refused(from, `duplicate remote cache ID ${simplify.cacheId} for peer ${from}`, true);
     }
     const path = relativePath(simplify.path);
     const state = this.#nodes.get(path);
-    if (!state) return this.#peer.refused(from, `SIMPLIFY_PATH: node ${path} not found`);
-    if (cache.size >= MAX_CACHED_PER_PEER) return this.#peer.refused(from, `SIMPLIFY_PATH: more than ${MAX_CACHED_PER_PEER} nodes cached`);
+    if (!state) return this.#peer.refused(from, `SIMPLIFY_PATH: node ${path} not found`, false);
+    if (cache.size >= MAX_CACHED_PER_PEER) return this.#peer.refused(from, `SIMPLIFY_PATH: more than ${MAX_CACHED_PER_PEER} nodes cached`, false);
     const valid = state.node.checksum === simplify.checksum;
-    if (!valid) this.#peer.refused(from, `the rpc node checksum failed. Make sure to have the same methods on both nodes. Node path: ${path}`);
+    if (!valid) this.#peer.refused(from, `the rpc node checksum failed. Make sure to have the same methods on both nodes. Node path: ${path}`, false);
     cache.set(simplify.cacheId, path);
     this.#peer.send(from, confirmPathFrame(valid, simplify.cacheId), RELIABLE, 0);
   }
 
   #processConfirmPath(from: number, frame: Buffer): void {
     const confirm = parseConfirmPath(frame);
-    if (typeof confirm === 'string') return this.#peer.refused(from, `invalid CONFIRM_PATH: ${confirm}`);
+    if (typeof confirm === 'string') return this.#peer.refused(from, `invalid CONFIRM_PATH: ${confirm}`, true);
     const path = this.#assigned.get(confirm.cacheId);
     const state = path === undefined ? undefined : this.#nodes.get(path);
     if (!state) return; // a node removed since
     if (!confirm.checksumValid) {
-      this.#peer.refused(from, `the rpc node checksum failed. Make sure to have the same methods on both nodes. Node path: ${path}`);
+      this.#peer.refused(from, `the rpc node checksum failed. Make sure to have the same methods on both nodes. Node path: ${path}`, false);
     }
-    if (!state.confirmed.has(from)) return this.#peer.refused(from, 'CONFIRM_PATH for a node that was not sent to it');
+    if (!state.confirmed.has(from)) return this.#peer.refused(from, 'CONFIRM_PATH for a node that was not sent to it', false);
     state.confirmed.set(from, true);
   }
 }

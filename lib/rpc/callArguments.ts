@@ -2,7 +2,7 @@
 // arguments, or one PackedByteArray, as bare bytes ("byte-only"); otherwise a count byte, then
 // each argument, bools and ints compressed (type and width in one byte) and every other value
 // in Godot's binary Variant format.
-import { ByteWriter, decodeVariant, Variant, VariantType, variantTypeOf, varToBytes } from '../variant';
+import { ByteWriter, decodeVariant, encodeVariant, Variant, VariantType, variantTypeOf } from '../variant';
 import { intFromInt64 } from '../variant/numbers';
 import { VARIANT_TYPE_COUNT } from '../variant/VariantType';
 import type { EncodedArguments, RemoteCall } from './wire';
@@ -41,9 +41,7 @@ function writeCompressed(out: ByteWriter, value: Variant): void {
     bytes.writeBigInt64LE(BigInt.asIntN(64, int));
     out.bytes(bytes.subarray(0, INT_WIDTHS[code]));
   } else {
-    // Its first byte is already the type. Encoded on its own: Godot pads strings to 4 bytes
-    // from the value's start, which is not 4-aligned in an argument list.
-    out.bytes(varToBytes(value));
+    encodeVariant(value, out);
   }
 }
 

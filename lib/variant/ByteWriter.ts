@@ -104,9 +104,13 @@ export class ByteWriter {
     else written.swap64();
   }
 
-  /** Appends zero bytes up to the next multiple of 4 of the length. */
-  align4(): void {
-    const padding = (4 - (this.used % 4)) % 4;
+  /**
+   * Appends the zero bytes that round `length` up to a multiple of 4. Godot pads a string or a
+   * byte array by its own length, not by where it lands in the packet (an RPC's arguments follow
+   * a header of any length).
+   */
+  pad4(length: number): void {
+    const padding = (4 - (length % 4)) % 4;
     this.reserve(padding);
     this.buffer.fill(0, this.used - padding, this.used);
   }

@@ -144,7 +144,7 @@ function writeVariant(context: Context, value: Variant, depth: number, elementTy
       out.uint32(type);
       out.uint32(bytes.length);
       out.bytes(bytes);
-      out.align4();
+      out.pad4(bytes.length);
       return;
     }
     case VariantType.PACKED_INT32_ARRAY:
@@ -200,7 +200,7 @@ function writeString(out: ByteWriter, value: string, terminated = false): void {
   const length = out.utf8(value);
   if (terminated) out.uint8(0);
   out.setUint32(lengthAt, length + (terminated ? 1 : 0));
-  out.align4();
+  out.pad4(length + (terminated ? 1 : 0));
 }
 
 function writeNodePath(out: ByteWriter, path: NodePath): void {

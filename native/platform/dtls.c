@@ -325,6 +325,8 @@ gather (const ENetBuffer * buffers, size_t bufferCount, unsigned char * block)
     size_t length = 0;
     for (size_t i = 0; i < bufferCount; ++ i)
     {
+        if (buffers [i].dataLength == 0)
+          continue; /* an empty packet's data may be NULL, which memcpy must not be given */
         memcpy (block + length, buffers [i].data, buffers [i].dataLength);
         length += buffers [i].dataLength;
     }

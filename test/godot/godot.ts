@@ -30,8 +30,12 @@ export function describeGodot(name: string, body: () => void): void {
 
 /** A running Godot program. */
 export interface GodotRun extends ScriptRun {
-  /** The data of the first `event {json}` report (program.gd's report()), waiting up to `ms`. */
-  report<T = Record<string, unknown>>(event: string, ms?: number): Promise<T>;
+  /**
+   * The data of the first `event {json}` report (program.gd's report()) for which `where` holds
+   * (default: any), waiting up to `ms` (10 s); rejects, with the output so far, on timeout or if
+   * the program exits first.
+   */
+  report<T = Record<string, unknown>>(event: string, ms?: number, where?: (data: T) => boolean): Promise<T>;
   /** Every `event` report so far, in order. */
   reports<T = Record<string, unknown>>(event: string): T[];
 }
@@ -59,8 +63,39 @@ export function runGodot(script: string, options: Record<string, string | number
     { env: withoutSanitizer(), label: `godot ${script}` }) as GodotRun;
   running.push(run);
   const pattern = (event: string) => new RegExp(`^${escapeRegExp(event)} (\\{.*\\})$`);
-  run.report = async (event, ms = 10_000) => JSON.parse((await run.line(pattern(event), ms))[1]);
   run.reports = (event) => run.lines.map((line) => pattern(event).exec(line)).filter((match) => match !== null)
     .map((match) => JSON.parse(match![1]));
+  run.report = (event, ms = 10_000, where = () => true) => waitForReport(run, event, ms, where);
   return run;
+}
+
+/** GodotRun.report: checks the reports so far, then each time more output arrives. */
+function waitForReport<T>(run: GodotRun, event: string, ms: number, where: (data: T) => boolean): Promise<T> {
+  return new Promise((resolve, reject) => {
+    let checked = 0;
+    const check = (): boolean => {
+      const reports = run.reports<T>(event);
+      const found = reports.slice(checked).find(where);
+      checked = reports.length;
+      if (found === undefined) return false;
+      finish();
+      resolve(found);
+      return true;
+    };
+    const fail = (why: string) => {
+      finish();
+      reject(new Error(`${event} report: ${why}\nstdout:\n${run.stdout()}stderr:\n${run.stderr()}`));
+    };
+    const onClose = () => check() || fail(`exited (${run.exit?.signal ?? run.exit?.code})`);
+    const timer = setTimeout(() => check() || fail(`none within ${ms} ms`), ms);
+    const finish = () => {
+      clearTimeout(timer);
+      run.child.stdout!.off('data', check);
+      run.child.off('close', onClose);
+    };
+    if (check()) return;
+    if (run.exit) return onClose();
+    run.child.stdout!.on('data', check);
+    run.child.on('close', onClose);
+  });
 }

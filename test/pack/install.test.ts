@@ -2,42 +2,18 @@
 // copy of this checkout), then installed into fresh projects. With the prebuild, nothing is
 // compiled and nothing is fetched: those projects see only `node` and `sh`, and the C sources
 // are made unreachable. Without a matching prebuild, install builds from source.
-import { spawn, SpawnOptions } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { depsCache, freshProject as projectIn, npmCli, ok, pack, Result, root, run, stageCheckout } from '../release';
 
-const root = resolve(__dirname, '../..');
+const { symbolFloor } = createRequire(__filename)('../../scripts/toolchain.js');
+const { configuredMirror } = createRequire(__filename)('../../deps/fetch.js');
+const pins = JSON.parse(readFileSync(join(root, 'deps', 'pins.json'), 'utf8'));
 const here = __dirname;
 const work = mkdtempSync(join(tmpdir(), 'godot-enet-pack-'));
-const npmCli = process.env.npm_execpath?.endsWith('npm-cli.js')
-  ? process.env.npm_execpath
-  : join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
-// The pinned tarballs that `npm install` fetched for this checkout: the staged build reuses them.
-const depsCache = join(root, 'deps', 'cache');
-
-interface Result { status: number | null; stdout: string; stderr: string }
-
-// Asynchronous, so that vitest's worker stays responsive during the minute-long builds.
-function run(command: string, args: string[], options: SpawnOptions & { timeout: number }): Promise<Result> {
-  return new Promise((resolveRun, rejectRun) => {
-    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout!.setEncoding('utf8').on('data', (chunk) => { stdout += chunk; });
-    child.stderr!.setEncoding('utf8').on('data', (chunk) => { stderr += chunk; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeout);
-    child.on('error', (err) => { clearTimeout(timer); rejectRun(err); });
-    child.on('close', (status) => { clearTimeout(timer); resolveRun({ status, stdout, stderr }); });
-  });
-}
-
-async function ok(pending: Promise<Result>, what: string): Promise<Result> {
-  const result = await pending;
-  if (result.status !== 0) throw new Error(`${what} exited ${result.status}:\n${result.stdout}\n${result.stderr}`.slice(-8000));
-  return result;
-}
 
 /** A machine with no compiler, no python and no apt: PATH holds only `node` and `sh`. */
 const bareBin = join(work, 'bare-bin');
@@ -55,11 +31,7 @@ function npm(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeout = 120_
 }
 
 function freshProject(name: string): string {
-  const dir = join(work, name);
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name, version: '1.0.0', private: true }));
-  for (const file of ['consumer.cjs', 'consumer.mjs', 'consumer.mts', 'consumer.cts']) copyFileSync(join(here, file), join(dir, file));
-  return dir;
+  return projectIn(work, name, ['consumer.cjs', 'consumer.mjs', 'consumer.mts', 'consumer.cts'].map((file) => join(here, file)));
 }
 
 async function runConsumer(dir: string, file: string, env: NodeJS.ProcessEnv): Promise<any> {
@@ -75,18 +47,13 @@ beforeAll(async () => {
   symlinkSync(process.execPath, join(bareBin, 'node'));
   symlinkSync('/bin/sh', join(bareBin, 'sh'));
 
-  // The release steps, on a copy of the checkout (its build/ and the running suite stay untouched).
+  // The release steps, on a copy of the checkout (its build/ and the running suite stay untouched):
+  // the linux-x64 prebuild as it ships (scripts/prebuilds.js: built in a Debian 11 root).
   const stage = join(work, 'stage');
-  const listed = (await ok(run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, timeout: 30_000 }),
-    'git ls-files')).stdout.split('\0').filter((file) => file && existsSync(join(root, file)));
-  for (const file of listed) cpSync(join(root, file), join(stage, file));
-  symlinkSync(join(root, 'node_modules'), join(stage, 'node_modules'));
-  const buildEnv = { ...process.env, GODOT_ENET_DEPS_DIR: depsCache, JOBS: 'max' };
-  await ok(run(process.execPath, ['scripts/prebuild.js'], { cwd: stage, env: buildEnv, timeout: 600_000 }), 'prebuild');
-  const packed = await ok(npm(['pack', '--json', '--pack-destination', work], stage, buildEnv, 300_000), 'npm pack');
-  const report = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[')))[0];
-  tarball = join(work, report.filename);
-  files = report.files.map((entry: { path: string }) => entry.path);
+  await stageCheckout(stage);
+  const buildEnv = { ...process.env, GODOT_ENET_DEPS_DIR: depsCache };
+  await ok(run(process.execPath, ['scripts/prebuilds.js', 'linux-x64'], { cwd: stage, env: buildEnv, timeout: 900_000 }), 'prebuild');
+  ({ tarball, files } = await pack(stage, work, buildEnv));
 }, 900_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -103,12 +70,9 @@ describe('npm pack', () => {
 
   it('needs no newer glibc than the README promises for the linux-x64 prebuild', async () => {
     const binary = join(work, 'stage', 'prebuilds', 'linux-x64', 'godot-enet.glibc.node');
-    const symbols = (await ok(run('objdump', ['-T', binary], { timeout: 30_000 }), 'objdump')).stdout;
-    const newest = [...symbols.matchAll(/\(GLIBC_(\d+)\.(\d+)/g)]
-      .map((match) => [Number(match[1]), Number(match[2])])
-      .reduce((a, b) => (b[0] > a[0] || (b[0] === a[0] && b[1] > a[1]) ? b : a));
+    const newest = symbolFloor(binary).GLIBC;
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
-    expect(readme).toContain(`glibc ${newest.join('.')} or later`);
+    expect(readme).toContain(`glibc ${newest} or later`);
   });
 
   it('leaves out tests, benchmarks, fuzzing, scripts, fetched sources and build output', async () => {
@@ -196,11 +160,51 @@ describe('installed where nothing can be compiled or fetched', () => {
   });
 });
 
-describe('installed where no prebuild matches, with a toolchain', () => {
-  it('builds from source on install, with the pinned sources, and runs', async () => {
+describe('installed where no prebuild matches, with a toolchain but no apt', () => {
+  /** A machine with every tool of this one but apt (macOS, Alpine, …): PATH links all of /usr/bin and /bin but apt*. */
+  const noAptBin = join(work, 'no-apt-bin');
+  function noAptEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env, PATH: noAptBin, LIBC: 'musl', JOBS: '2', ...extra };
+    for (const name of ['GODOT_ENET_DEPS_DIR', 'GODOT_ENET_DEBIAN_MIRROR', 'npm_config_godot_enet_debian_mirror']) {
+      if (!(name in extra)) delete env[name];
+    }
+    return env;
+  }
+
+  beforeAll(() => {
+    mkdirSync(noAptBin);
+    for (const dir of ['/usr/bin', '/bin']) {
+      for (const tool of readdirSync(dir)) {
+        if (!tool.startsWith('apt') && !existsSync(join(noAptBin, tool))) symlinkSync(join(dir, tool), join(noAptBin, tool));
+      }
+    }
+  });
+
+  it('fails with the four tarballs, their sha256, where they come from and the commands to retry', async () => {
+    const app = freshProject('no-apt-app');
+    const result = await npm(['install', tarball, '--prefer-offline'], app, noAptEnv(), 300_000);
+    expect(result.status).not.toBe(0);
+    const output = result.stdout + result.stderr;
+    expect(output).toMatch(/apt-get was not found and no Debian mirror was named/);
+    for (const pin of Object.values(pins.packages) as { tarball: string; sha256: string; source: string }[]) {
+      expect(output).toContain(`${pin.tarball}`);
+      expect(output).toContain(`sha256 ${pin.sha256}`);
+      expect(output).toContain(`<mirror>/pool/main/${pin.source.slice(0, pin.source.startsWith('lib') ? 4 : 1)}/${pin.source}/`);
+    }
+    expect(output).toContain('GODOT_ENET_DEBIAN_MIRROR=https://<a Debian mirror>/debian npm rebuild godot-enet');
+    expect(output).toContain('GODOT_ENET_DEPS_DIR=/path/to/that/folder npm rebuild godot-enet');
+  }, 400_000);
+
+  it('builds from source on install with the sources downloaded from GODOT_ENET_DEBIAN_MIRROR, and runs', async () => {
+    // This machine's Debian mirror, as apt is configured with it, over HTTPS.
+    const mirror = configuredMirror().replace(/^http:/, 'https:');
     const app = freshProject('source-app');
-    const env = { ...process.env, LIBC: 'musl', GODOT_ENET_DEPS_DIR: depsCache, JOBS: 'max' };
+    const env = noAptEnv({ GODOT_ENET_DEBIAN_MIRROR: mirror });
     await ok(npm(['install', tarball, '--prefer-offline'], app, env, 600_000), 'npm install (source build)');
+    // Downloaded (no apt, no GODOT_ENET_DEPS_DIR) into the installed package's own cache.
+    for (const pin of Object.values(pins.packages) as { tarball: string }[]) {
+      expect(existsSync(join(app, 'node_modules/godot-enet/deps/cache', pin.tarball)), pin.tarball).toBe(true);
+    }
     expect(existsSync(join(app, 'node_modules/godot-enet/build/Release/godot_enet.node'))).toBe(true);
     const seen = await runConsumer(app, 'consumer.cjs', env);
     expect(seen.binary).toBe(join('build', 'Release', 'godot_enet.node'));
