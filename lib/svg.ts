@@ -18,18 +18,27 @@ ${body.join('\n')}
 
 /** One line of a `linePlot`. */
 export interface PlotSeries {
+  /** Its name in the legend. */
   label: string;
+  /** An SVG colour. */
   color: string;
+  /** Its points, in the order the line joins them. */
   points: Array<[x: number, y: number]>;
 }
 
 /** Where a `linePlot` goes and what its axes say. */
 export interface PlotFrame {
+  /** Where the plot area starts, in the document's pixels (its axes' labels go outside). */
   left: number;
+  /** Top of the plot area. */
   top: number;
+  /** Width of the plot area. */
   width: number;
+  /** Height of the plot area. */
   height: number;
+  /** What the x axis counts. */
   xLabel: string;
+  /** What the y axis measures. */
   yLabel: string;
   /** Formats a tick value of the y axis (default: as is). */
   yTick?: (value: number) => string;

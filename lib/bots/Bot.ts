@@ -10,6 +10,7 @@ import { Traffic } from './traffic';
 
 /** What every bot of a thread shares: the options and what is made once from them. */
 export interface BotSetup {
+  /** The run's options. */
   options: CheckedBotsOptions;
   /** The bytes each raw message carries (or the RPC's payload argument). */
   payload: Buffer;
@@ -32,6 +33,7 @@ export type BotState = 'waiting' | 'joining' | 'joined' | 'failed' | 'disconnect
  * when there is a token), then sends its messages when its thread's ticker says so.
  */
 export class Bot {
+  /** Where it is now. */
   state: BotState = 'waiting';
   /** Why it never joined (state 'failed'). */
   failure = '';
@@ -46,6 +48,7 @@ export class Bot {
   #dtlsFailure = '';
   #joinTimer: NodeJS.Timeout | undefined;
 
+  /** Makes the bot's client (not connected yet: `start()`). */
   constructor(setup: BotSetup) {
     this.#setup = setup;
     const { options } = setup;
