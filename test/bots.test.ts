@@ -6,7 +6,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { BotsRpc, BotsSummary, runBots, SceneMultiplayerServer, TransferMode } from '../lib/index';
+import {
+  BotsRpc, BotsSummary, Float, runBots, SceneMultiplayerServer, TransferMode, Vector2, Vector3i,
+} from '../lib/index';
 import { botsChart } from '../lib/bots/chart';
 import { runScript, ScriptRun } from './fixtures/processes';
 import { expectENetError, freeUdpPort } from './helpers';
@@ -115,6 +117,29 @@ describe('runBots', () => {
     expect(summary.sent.packets).toBe(counts.calls);
     expect(counts.bytes).toBe(counts.calls * 16);
     expect(summary.received.fromServer.packets).toBe(counts.calls); // one reply(size) each
+  });
+
+  it('fills each parameter type of the RPC as documented; Godot\'s type checks accept every call', async () => {
+    const types = ['String', 'StringName', 'int', 'float', 'bool', 'Vector2', 'Vector3i', 'Dictionary', 'Array', 'PackedByteArray', 'Variant'];
+    const server = new SceneMultiplayerServer({ port: 0, bindIp: '127.0.0.1' });
+    servers.push(server);
+    const calls: unknown[][] = [];
+    const refused: string[] = [];
+    server.addNode('/root/Typed', { all: { mode: 'any_peer', args: types, call: (_sender, ...args) => calls.push(args) } });
+    server.on('rpcRefused', (_id, reason) => refused.push(reason));
+    server.start();
+    const summary = await runBots({
+      address: '127.0.0.1', port: server.getPort(), count: 2, durationS: 0.5, rateHz: 4, size: 5,
+      rpc: { path: 'Typed', method: 'all', nodes: { '/root/Typed': { all: { mode: 'any_peer', args: types } } } },
+    });
+    expect(refused).toEqual([]);
+    expect(calls.length).toBe(summary.sent.packets);
+    const [text, name, sequence, number, flag, vector, vectorI, dictionary, array, bytes, untyped] = calls[0];
+    expect([text, String(name), typeof sequence, flag]).toEqual(['xxxxx', 'xxxxx', 'number', true]);
+    expect(number).toBeInstanceOf(Float); // a float that is whole, kept a float
+    expect([vector, vectorI]).toEqual([new Vector2(), new Vector3i()]);
+    expect([dictionary, array]).toEqual([new Map(), []]);
+    expect([bytes, untyped]).toEqual([Buffer.alloc(5, 0x42), Buffer.alloc(5, 0x42)]);
   });
 
   it('a bot that cannot join fails with the reason, and one the server kicks is a disconnect', async () => {
