@@ -195,12 +195,12 @@ async function expectENetErrorAsync(promise: Promise<unknown>): Promise<void> {
 }
 
 describe('godot-enet bots', () => {
-  it('against godot-enet serve: --json prints the summary last, exit 0; --chart writes the SVG', async () => {
+  it('against godot-enet serve on ::1: --json prints the summary last, exit 0; --chart writes the SVG', async () => {
     const port = await freeUdpPort();
-    const serve = cli(['serve', '--port', String(port), '--bind', '127.0.0.1', '--stats-interval', '0']);
+    const serve = cli(['serve', '--port', String(port), '--bind', '::1', '--stats-interval', '0']);
     await serve.line(/"event":"listening"/, 10_000);
     const chart = join(mkdtempSync(join(tmpdir(), 'godot-enet-bots-')), 'bots.svg');
-    const bots = cli(['bots', '--server', `127.0.0.1:${port}`, '--count', '10', '--duration', '1', '--ramp', '10',
+    const bots = cli(['bots', '--server', `[::1]:${port}`, '--count', '10', '--duration', '1', '--ramp', '10',
       '--rate', '20', '--size', '100', '--mode', 'unreliable', '--json', '--chart', chart]);
     expect((await bots.exited).code).toBe(0);
     const summary = jsonSummary(bots);
