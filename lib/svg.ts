@@ -44,12 +44,15 @@ export interface PlotFrame {
   yTick?: (value: number) => string;
 }
 
-/** A "nice" axis end at or above `max`: 1, 2 or 5 times a power of ten. */
+/** A round axis end at or above `max`: 1, 1.2, 1.5 … 8 or 10 times a power of ten. */
 function niceMax(max: number): number {
   if (!(max > 0)) return 1;
   const power = 10 ** Math.floor(Math.log10(max));
-  return [1, 2, 5, 10].map((step) => step * power).find((end) => end >= max)!;
+  return [1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].map((step) => round(step * power)).find((end) => end >= max)!;
 }
+
+/** `value` without the binary noise of decimal arithmetic (120.00000000000001 → 120). */
+const round = (value: number): number => Number(value.toPrecision(12));
 
 /** A line plot of `series` in `frame`, both axes from 0, with five ticks each and a legend. */
 export function linePlot(frame: PlotFrame, series: PlotSeries[]): string[] {
@@ -66,11 +69,11 @@ export function linePlot(frame: PlotFrame, series: PlotSeries[]): string[] {
     `<text x="${left - 45}" y="${top + height / 2}" text-anchor="middle" transform="rotate(-90 ${left - 45} ${top + height / 2})">${escapeXml(frame.yLabel)}</text>`,
   ];
   for (let i = 0; i <= 5; i++) {
-    const x = px((xMax * i) / 5);
-    const y = py((yMax * i) / 5);
+    const [xTick, yValue] = [round((xMax * i) / 5), round((yMax * i) / 5)];
+    const [x, y] = [px(xTick), py(yValue)];
     parts.push(`<line x1="${left}" y1="${y}" x2="${left + width}" y2="${y}" stroke="#eee"/>`,
-      `<text x="${left - 4}" y="${y + 4}" text-anchor="end">${escapeXml(yTick((yMax * i) / 5))}</text>`,
-      `<text x="${x}" y="${top + height + 14}" text-anchor="middle">${escapeXml(String((xMax * i) / 5))}</text>`);
+      `<text x="${left - 4}" y="${y + 4}" text-anchor="end">${escapeXml(yTick(yValue))}</text>`,
+      `<text x="${x}" y="${top + height + 14}" text-anchor="middle">${escapeXml(String(xTick))}</text>`);
   }
   series.forEach((line, i) => {
     const points = line.points.map(([x, y]) => `${px(x).toFixed(1)},${py(y).toFixed(1)}`).join(' ');
