@@ -15,6 +15,7 @@
         'native/connection_dtls.cc',
         'native/connection_events.cc',
         'native/connection_limits.cc',
+        'native/connection_sends.cc',
         'native/event_pump.cc',
         'native/packet_buffer.cc',
         'native/packet_peer.cc',

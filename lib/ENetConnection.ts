@@ -7,6 +7,7 @@ import { TLSOptions } from './TLSOptions';
 import { bindIp, boolean, bytes, integer, member, remoteIp, uint32Data } from './arguments';
 import { ENetError, ErrorCode } from './errors';
 import { ENetPacketPeer } from './ENetPacketPeer';
+import { SendBatch } from './SendBatch';
 import { addon, EventField, NativeConnection } from './native';
 
 /** Godot's `ENetConnection.EventType`: the `type` of what `service()` returns. */
@@ -141,6 +142,10 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
   readonly #peers = new Map<number, ENetPacketPeer>();
 
   #batch: Float64Array | undefined;
+  /** Sends queued during a batch (made by start() for the host's peer slots). */
+  #sendBatch: SendBatch | undefined;
+  /** The host's maxPeers. */
+  #slots = 0;
   /** The batch being emitted, so stop() and destroy() inside a handler can take its rest. */
   #cursor: BatchCursor | undefined;
   #started = false;
@@ -193,6 +198,7 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
     const failure = this.native.create(ip, port as number, maxPeers as number, maxChannels as number,
       inBandwidth as number, outBandwidth as number);
     if (failure !== undefined) throw new ENetError(ErrorCode.ERR_CANT_CREATE, failure);
+    this.#slots = maxPeers as number;
   }
 
   /**
@@ -473,7 +479,9 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
    * Makes the host event-driven: Node's event loop watches its socket, each wake-up drains every
    * pending ENet event and emits 'connect', 'disconnect', 'receive' and 'error', and a timer runs
    * ENet's own schedule (resends, pings, timeouts). Nothing polls and an idle host uses no CPU.
-   * Packets sent from JavaScript leave once per loop iteration (`flush()` sends them at once).
+   * Packets sent from JavaScript leave once per loop iteration (`flush()` sends them at once);
+   * those a handler sends to the peers of the batch being emitted are handed to ENet together
+   * when the batch ends, in order with every other send (same return codes as a direct send).
    * While started, `service()` throws ERR_BUSY. A started host keeps the process alive, like
    * a listening socket, unless `unref()` is called. Not in Godot. Throws ENetError
    * ERR_UNCONFIGURED when inactive, FAILED when the event loop cannot watch the socket.
@@ -482,7 +490,9 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
     this.#requireActive();
     if (this.#started) return this;
     this.#batch ??= new Float64Array(BATCH_EVENTS * EventField.BatchCount);
-    const result = this.native.start(this.#onBatch, this.#batch);
+    if (this.#sendBatch?.slots !== this.#slots) this.#sendBatch = new SendBatch(this.#slots);
+    const sends = this.#sendBatch;
+    const result = this.native.start(this.#onBatch, this.#batch, sends.queue, sends.bytes, sends.peers);
     if (result !== ErrorCode.OK) throw new ENetError(result, 'cannot watch the host socket on the event loop');
     this.#started = true;
     // Events held back by an earlier stop() come first, before the next batch can arrive.
@@ -648,6 +658,12 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
       if (this.#started) this.#emitEvent(event.type, peer, 0, 0, 0, undefined, error);
       else this.#pending.push(event);
     }
+  }
+
+  /** @internal Queues a send made during a batch, if it can be (see SendBatch). */
+  queueSend(handle: number, channel: unknown, packet: unknown, flags: unknown): boolean {
+    return this.#sendBatch !== undefined &&
+      this.#sendBatch.tryQueue(handle, channel, packet, flags, this.#limits.maxPacketSize);
   }
 
   /** @internal */

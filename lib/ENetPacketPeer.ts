@@ -75,6 +75,8 @@ const UINT32_MAX = 0xffffffff;
 /** What a peer needs from the connection that made it. */
 export interface PeerOwner {
   readonly native: NativeConnection;
+  /** Queues a send made during an event batch; false: send it directly. */
+  queueSend(handle: number, channel: unknown, packet: unknown, flags: unknown): boolean;
   forget(peer: ENetPacketPeer): void;
 }
 
@@ -144,7 +146,9 @@ export class ENetPacketPeer {
    * packet type, ERR_UNCONFIGURED when the peer is inactive.
    */
   send(channel: number, packet: Uint8Array, flags: number): ErrorCode {
-    return this.#owner.native.peerSend(this.#handle, channel, packet, flags);
+    const owner = this.#owner;
+    if (owner.queueSend(this.#handle, channel, packet, flags)) return ErrorCode.OK;
+    return owner.native.peerSend(this.#handle, channel, packet, flags);
   }
 
   /**
@@ -152,7 +156,7 @@ export class ENetPacketPeer {
    * throws.
    */
   putPacket(packet: Uint8Array): ErrorCode {
-    return this.#owner.native.peerSend(this.#handle, 0, packet, FLAG_RELIABLE);
+    return this.send(0, packet, FLAG_RELIABLE);
   }
 
   /**

@@ -59,7 +59,8 @@ export interface NativeConnection {
   takeDtlsFailures(): NativeDtlsFailure[] | undefined;
   dtlsSessions(): [sessions: number, handshaking: number];
   peerDtlsInfo(peer: number): { cipherSuite: string; certificate: Buffer | null } | null;
-  start(onEvents: BatchListener, batchView: Float64Array): number;
+  start(onEvents: BatchListener, batchView: Float64Array, sendQueue: Float64Array, sendBytes: Uint8Array,
+    sendPeers: Float64Array): number;
   stop(): void;
   setRef(ref: boolean): void;
 

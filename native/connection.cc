@@ -104,6 +104,13 @@ Connection::Connection(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Connec
 
 Connection::~Connection() { DestroyHost(); }
 
+void Connection::FlushHost() {
+  window_.Around(host_, 0, [&] {
+    enet_host_flush(host_);
+    return 0;
+  });
+}
+
 void Connection::DestroyHost() {
   if (host_ == nullptr) return;
   StopPump();
@@ -140,7 +147,10 @@ double Connection::HandleOf(ENetPeer* peer) const {
 
 ENetPeer* Connection::Resolve(const Napi::Value& handle) {
   if (host_ == nullptr || !handle.IsNumber()) return nullptr;
-  double value = handle.As<Napi::Number>().DoubleValue();
+  return ResolveHandle(handle.As<Napi::Number>().DoubleValue());
+}
+
+ENetPeer* Connection::ResolveHandle(double value) {
   if (!(value >= 0) || std::floor(value) != value) return nullptr;
   double generation = std::floor(value / kSlotSpan);
   size_t slot = static_cast<size_t>(value - generation * kSlotSpan);
@@ -175,6 +185,7 @@ Napi::Value Connection::Create(const Napi::CallbackInfo& info) {
   // Created unbound, then bound by the platform layer: an ENetAddress cannot carry '*' (both
   // families) or an IPv6 address.
   host_ = enet_host_create(nullptr, maxPeers, maxChannels, inBandwidth, outBandwidth);
+  window_.Reset();
   if (host_ == nullptr || platform_socket_attach(host_->socket, host_) != 0 ||
       platform_bind(host_->socket, ip.c_str(), static_cast<enet_uint16>(port)) != 0) {
     char reason[128];
@@ -219,6 +230,8 @@ Napi::Value Connection::Connect(const Napi::CallbackInfo& info) {
   size_t channelCount = channels == 0 ? static_cast<size_t>(ENET_PROTOCOL_MAXIMUM_CHANNEL_COUNT) : channels;
   ENetPeer* peer = enet_host_connect(host_, &address, channelCount, data);
   if (peer == nullptr) return Napi::Number::New(env, kNoPeer);
+  const size_t slot = static_cast<size_t>(peer - host_->peers);
+  window_.Include(host_, slot, slot + 1);
   Touched();
   return Napi::Number::New(env, Bind(peer));
 }
@@ -237,7 +250,10 @@ void Connection::WriteEvent(double* out, const EventRecord& record) {
 int Connection::ServiceSkippingRefused(uint32_t timeout, ENetEvent* event, bool io) {
   enet_uint32 deadline = enet_time_get() + timeout;
   for (;;) {
-    int result = io ? enet_host_service(host_, event, timeout) : enet_host_check_events(host_, event);
+    // With a timeout ENet may make several passes, each accepting connections.
+    int result = io ? window_.Around(host_, timeout == 0 ? PeerWindow::kConnectsPerPass : PeerWindow::kAll,
+                                     [&] { return enet_host_service(host_, event, timeout); })
+                    : enet_host_check_events(host_, event);
     if (io) BoundRoundTripTimes();
     if (result <= 0 || !refusing_ || event->type != ENET_EVENT_TYPE_CONNECT) return result;
     ENetPeer* peer = event->peer;
@@ -259,7 +275,7 @@ void Connection::BoundRoundTripTimes() {
   const enet_uint32 now = enet_time_get();
   if (boundedAt_ == now) return;
   boundedAt_ = now;
-  for (ENetPeer* peer = host_->peers; peer < &host_->peers[host_->peerCount]; ++peer) {
+  for (ENetPeer* peer = host_->peers; peer < &host_->peers[window_.Used(host_)]; ++peer) {
     if (peer->state == ENET_PEER_STATE_DISCONNECTED) continue;
     const enet_uint32 roundTrip = peer->timeoutMaximum / 2, variance = peer->timeoutMaximum / 8;
     if (peer->roundTripTime <= roundTrip && peer->roundTripTimeVariance <= variance) continue;
@@ -347,7 +363,8 @@ Napi::Value Connection::Service(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Connection::Flush(const Napi::CallbackInfo& info) {
-  if (host_ != nullptr) enet_host_flush(host_);
+  SettleSends();  // a flush can change peer states (a disconnect_later completes)
+  if (host_ != nullptr) FlushHost();
   return info.Env().Undefined();
 }
 
@@ -376,6 +393,7 @@ Napi::Value Connection::Broadcast(const Napi::CallbackInfo& info) {
   uint32_t channel;
   int32_t error;
   if (host_ == nullptr) return Napi::Number::New(env, ERR_UNCONFIGURED);
+  DrainSends();
   if (!ToUint32(info[0], UINT32_MAX, &channel) || channel >= host_->channelLimit) {
     return Napi::Number::New(env, ERR_INVALID_PARAMETER);
   }

@@ -10,6 +10,8 @@
 #include <napi.h>
 #include <enet/enet.h>
 
+#include "peer_window.h"
+
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -32,6 +34,14 @@ enum EventField {
   EVENT_TYPE, EVENT_PEER, EVENT_DATA, EVENT_CHANNEL, EVENT_FLAGS, EVENT_FIELDS,
   EVENT_OFFSET = EVENT_FIELDS, EVENT_LENGTH, BATCH_FIELDS
 };
+
+// Layout of the send queue shared with lib/SendBatch.ts: a header, then one record per packet
+// whose bytes follow the previous record's in the byte slab.
+enum SendField { SEND_COUNT, SEND_BYTES, SEND_HEADER };
+enum SendRecordField { SEND_PEER, SEND_CHANNEL, SEND_FLAGS, SEND_LENGTH, SEND_FIELDS };
+// Layout of the shared peer table: per slot, the handle JavaScript may queue sends for (or -1)
+// and that peer's channel count.
+enum PeerTableField { PEER_HANDLE, PEER_CHANNELS, PEER_FIELDS };
 
 // Godot's ENetConnection.EventType numbers, and one of our own for event-driven batches: DTLS
 // failures are waiting (takeDtlsFailures).
@@ -125,6 +135,14 @@ class Connection : public Napi::ObjectWrap<Connection> {
   uint32_t NextServiceDelay();
   void Touched();
 
+  // connection_sends.cc: sends queued by JavaScript during a batch.
+  bool AttachSendBatch(const Napi::Value& queue, const Napi::Value& bytes, const Napi::Value& peers);
+  void DetachSendBatch();
+  void VouchForPeers(const std::vector<EventRecord>& records);
+  void ForgetSendablePeers();
+  void DrainSends();
+  void SettleSends();
+
   // packet_peer.cc: operations on one peer, addressed by handle.
   Napi::Value PeerState(const Napi::CallbackInfo& info);
   Napi::Value PeerSend(const Napi::CallbackInfo& info);
@@ -144,7 +162,9 @@ class Connection : public Napi::ObjectWrap<Connection> {
   void Unbind(size_t slot);
   double HandleOf(ENetPeer* peer) const;
   ENetPeer* Resolve(const Napi::Value& handle);
+  ENetPeer* ResolveHandle(double handle);
   void DestroyHost();
+  void FlushHost();
 
   int ServiceSkippingRefused(uint32_t timeout, ENetEvent* event, bool io);
   void BoundRoundTripTimes();
@@ -152,6 +172,7 @@ class Connection : public Napi::ObjectWrap<Connection> {
   static void WriteEvent(double* out, const EventRecord& record);
 
   ENetHost* host_ = nullptr;
+  PeerWindow window_;  // the peer slots ENet's walks need to see
   std::vector<Slot> slots_;
   bool refusing_ = false;
   Limits limits_;
@@ -171,6 +192,17 @@ class Connection : public Napi::ObjectWrap<Connection> {
   enet_uint32 delayScannedAt_ = 0;  // when NextServiceDelay last walked the peers
   enet_uint32 boundedAt_ = 0;       // when BoundRoundTripTimes last walked them
   uint32_t scannedDelay_ = kNoDelay;
+
+  // Batched sends (connection_sends.cc).
+  Napi::Reference<Napi::Float64Array> sendQueueRef_;
+  Napi::Reference<Napi::Uint8Array> sendBytesRef_;
+  Napi::Reference<Napi::Float64Array> sendPeersRef_;
+  double* sendQueue_ = nullptr;
+  size_t sendQueueCapacity_ = 0;
+  uint8_t* sendBytes_ = nullptr;
+  size_t sendBytesCapacity_ = 0;
+  double* sendPeers_ = nullptr;
+  std::vector<size_t> vouched_;  // slots written into the peer table for the current batch
 };
 
 // Argument helpers shared by connection.cc and packet_peer.cc. They never throw: a value of the

@@ -21,18 +21,23 @@ constexpr int kMaxBatchesPerWake = 16;
 
 }  // namespace
 
-// start(onEvents(count, smallPackets?, largePackets?), batchView: Float64Array): error number.
+// start(onEvents(count, smallPackets?, largePackets?), batchView: Float64Array, sendQueue:
+// Float64Array, sendBytes: Uint8Array, sendPeers: Float64Array): error number.
 Napi::Value Connection::Start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (host_ == nullptr) return Napi::Number::New(env, ERR_UNCONFIGURED);
   if (pump_ != nullptr) return Napi::Number::New(env, OK);
-  if (info.Length() < 2 || !info[0].IsFunction() || !info[1].IsTypedArray() ||
+  if (info.Length() < 5 || !info[0].IsFunction() || !info[1].IsTypedArray() ||
       info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
       info[1].As<Napi::Float64Array>().ElementLength() < BATCH_FIELDS) {
     return Napi::Number::New(env, ERR_INVALID_PARAMETER);
   }
+  if (!AttachSendBatch(info[2], info[3], info[4])) return Napi::Number::New(env, ERR_INVALID_PARAMETER);
   pump_ = EventPump::Start(env, this, host_->socket, ref_);
-  if (pump_ == nullptr) return Napi::Number::New(env, FAILED);
+  if (pump_ == nullptr) {
+    DetachSendBatch();
+    return Napi::Number::New(env, FAILED);
+  }
 
   Napi::Float64Array view = info[1].As<Napi::Float64Array>();
   onEvents_ = Napi::Persistent(info[0].As<Napi::Function>());
@@ -59,12 +64,14 @@ Napi::Value Connection::SetRef(const Napi::CallbackInfo& info) {
 
 void Connection::StopPump() {
   if (pump_ == nullptr) return;
-  if (host_ != nullptr) enet_host_flush(host_);  // what JavaScript queued still goes out
+  DetachSendBatch();
+  if (host_ != nullptr) FlushHost();  // what JavaScript queued still goes out
   pump_->Close();
   DetachPump();
 }
 
 void Connection::DetachPump() {
+  DetachSendBatch();
   pump_ = nullptr;
   onEvents_.Reset();
   batchRef_.Reset();
@@ -78,7 +85,7 @@ void Connection::Touched() {
 
 void Connection::FlushAndSchedule() {
   if (host_ == nullptr || pump_ == nullptr) return;
-  enet_host_flush(host_);  // a pass over every peer slot, so once per wake-up, not once more per loop iteration
+  FlushHost();  // a pass over the peer slots, so once per wake-up, not once more per loop iteration
   pump_->FlushDone();
   pump_->ScheduleIn(NextServiceDelay());
 }
@@ -99,7 +106,7 @@ uint32_t Connection::NextServiceDelay() {
   auto due = [&](enet_uint32 deadline) {
     delay = std::min<uint32_t>(delay, ENET_TIME_LESS(now, deadline) ? ENET_TIME_DIFFERENCE(deadline, now) : 0);
   };
-  for (const ENetPeer* peer = host_->peers; peer < &host_->peers[host_->peerCount]; ++peer) {
+  for (const ENetPeer* peer = host_->peers; peer < &host_->peers[window_.Used(host_)]; ++peer) {
     if (peer->state == ENET_PEER_STATE_DISCONNECTED || peer->state == ENET_PEER_STATE_ZOMBIE) continue;
     if (!enet_list_empty(&peer->sentReliableCommands)) {
       due(peer->nextTimeout);
@@ -166,7 +173,9 @@ void Connection::Pump(bool socketFailed) {
     if (records_.empty()) break;
     bool full = records_.size() >= batchCapacity_;
     EventPump* pump = pump_;
+    VouchForPeers(records_);
     delivered = Deliver(env, records_);
+    SettleSends();
     ReleasePackets(records_);
     // A handler may have stopped or destroyed the host, or stopped and started it again: then
     // this wake-up belongs to a pump that is gone, and the new one runs on its own.

@@ -9,6 +9,7 @@ namespace godot_enet {
 // Kept across destroy() and createHost*(); a value of 0 for the last three means "no limit"
 // (pendingHandshakes: DTLS's default, 16). Returns an error number.
 Napi::Value Connection::SetLimits(const Napi::CallbackInfo& info) {
+  DrainSends();  // queued packets were checked against the limits in force
   Limits limits;
   if (info.Length() < 5 || !ToUint32(info[0], UINT32_MAX, &limits.maxPacketSize) || limits.maxPacketSize == 0 ||
       !ToUint32(info[1], UINT32_MAX, &limits.maxWaitingData) || limits.maxWaitingData == 0 ||

@@ -42,6 +42,7 @@ Napi::Value Connection::PeerState(const Napi::CallbackInfo& info) {
 // peerSend(handle, channel, bytes, flags): Godot's ENetPacketPeer.send, returning its error.
 // The hot path: validation is native so that JS passes arguments straight through.
 Napi::Value Connection::PeerSend(const Napi::CallbackInfo& info) {
+  DrainSends();  // packets queued earlier in this batch go first
   ENetPeer* peer = Resolve(info[0]);
   uint32_t channel;
   int32_t error;
@@ -95,6 +96,7 @@ Napi::Value Connection::PeerThrottleConfigure(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Connection::PeerPing(const Napi::CallbackInfo& info) {
+  DrainSends();
   ENetPeer* peer = Resolve(info[0]);
   if (peer == nullptr) return Number(info, ERR_UNCONFIGURED);
   enet_peer_ping(peer);
@@ -116,6 +118,7 @@ enum DisconnectKind { DISCONNECT_GRACEFUL = 0, DISCONNECT_LATER = 1, DISCONNECT_
 
 // peerDisconnect(handle, data, kind)
 Napi::Value Connection::PeerDisconnect(const Napi::CallbackInfo& info) {
+  SettleSends();  // the peer's state changes
   ENetPeer* peer = Resolve(info[0]);
   uint32_t data, kind;
   if (peer == nullptr) return Number(info, ERR_UNCONFIGURED);
@@ -135,6 +138,7 @@ Napi::Value Connection::PeerDisconnect(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Connection::PeerReset(const Napi::CallbackInfo& info) {
+  SettleSends();  // the peer's state changes
   ENetPeer* peer = Resolve(info[0]);
   if (peer == nullptr) return Number(info, ERR_UNCONFIGURED);
   enet_peer_reset(peer);

@@ -521,6 +521,156 @@ describe('event-driven mode: events', () => {
   });
 });
 
+describe('event-driven mode: sends from handlers (batched)', () => {
+  it('replies queued in handlers keep per-channel order with direct sends (large packets, other peers, broadcast)', async () => {
+    const { server: srv, client, clientPeer } = await startedPair(4);
+    const other = host();
+    other.createHost(1);
+    other.start();
+    const otherConnect = next(other, 'connect', 3000);
+    other.connectToHost('127.0.0.1', srv.getLocalPort(), 4);
+    const [serverConnect] = await Promise.all([next(srv, 'connect', 3000), otherConnect]);
+    const otherOnServer = serverConnect[0];
+    const COUNT = 3000;  // several batches, and more packets than one wake-up's batch
+    const results = new Set<ErrorCode>();
+    srv.on('receive', (peer, packet, channel) => {
+      if (peer === otherOnServer) return;
+      const index = packet.readUInt32LE(0);
+      // Every 7th reply is too large to be queued: it goes straight to ENet, after the queue.
+      results.add(peer.send(channel, tagged(index, index % 7 === 0 ? 3000 : 64), FLAG_RELIABLE));
+      results.add(peer.send(3, tagged(index, 32, 1), 0));
+      if (index % 100 === 0) results.add(otherOnServer.send(1, tagged(index, 48), FLAG_RELIABLE));
+      if (index % 500 === 0) results.add(srv.broadcast(2, tagged(index, 16, 2), FLAG_RELIABLE));
+    });
+    const replies: number[] = [];
+    const broadcasts: number[] = [];
+    client.on('receive', (_peer, packet, channel) => {
+      const index = packet.readUInt32LE(0);
+      if (channel === 1) {
+        expect(packet.equals(tagged(index, index % 7 === 0 ? 3000 : 64))).toBe(true);
+        replies.push(index);
+      } else if (channel === 2) {
+        broadcasts.push(index);
+      } else {
+        expect(packet.equals(tagged(index, 32, 1))).toBe(true);
+      }
+    });
+    const relayed: number[] = [];
+    other.on('receive', (_peer, packet, channel) => {
+      if (channel === 1) relayed.push(packet.readUInt32LE(0));
+    });
+    for (let i = 0; i < COUNT; i++) clientPeer.send(1, tagged(i, 40), FLAG_RELIABLE);
+    client.flush();
+    await until(() => replies.length === COUNT && relayed.length === COUNT / 100 && broadcasts.length === COUNT / 500,
+      15000, 'every reply, relay and broadcast');
+    expect(results).toEqual(new Set([ErrorCode.OK]));
+    expect(replies).toEqual(Array.from({ length: COUNT }, (_, i) => i));
+    expect(relayed).toEqual(Array.from({ length: COUNT / 100 }, (_, i) => i * 100));
+    expect(broadcasts).toEqual(Array.from({ length: COUNT / 500 }, (_, i) => i * 500));
+    other.destroy();
+  });
+
+  it('a send in a handler returns what the direct call returns: bad channel, flags, type, size; after disconnect and reset', async () => {
+    const { server: srv, clientPeer } = await startedPair(2);
+    srv.setLimits({ maxPacketSize: 1000 });
+    const results: Record<string, ErrorCode> = {};
+    srv.once('receive', (peer) => {
+      results.ok = peer.send(0, Buffer.alloc(10), FLAG_RELIABLE);
+      results.channelCount = peer.send(2, Buffer.alloc(10), FLAG_RELIABLE);
+      results.channelAbove = peer.send(3, Buffer.alloc(10), FLAG_RELIABLE);
+      results.fractionalChannel = peer.send(0.5, Buffer.alloc(10), FLAG_RELIABLE);
+      results.badFlags = peer.send(0, Buffer.alloc(10), 4);
+      results.notBytes = peer.send(0, 'text' as unknown as Uint8Array, FLAG_RELIABLE);
+      results.clamped = peer.send(0, new Uint8ClampedArray(4) as unknown as Uint8Array, FLAG_RELIABLE);
+      results.overLimit = peer.send(0, Buffer.alloc(1001), FLAG_RELIABLE);
+      results.atLimit = peer.send(0, Buffer.alloc(1000), FLAG_RELIABLE);
+      peer.peerDisconnect(0);
+      results.disconnecting = peer.send(0, Buffer.alloc(10), FLAG_RELIABLE);
+      peer.reset();
+      results.reset = peer.send(0, Buffer.alloc(10), FLAG_RELIABLE);
+    });
+    clientPeer.send(0, Buffer.from('go'), FLAG_RELIABLE);
+    await until(() => 'reset' in results, 3000, 'the handler');
+    expect(results).toEqual({
+      ok: ErrorCode.OK,
+      channelCount: ErrorCode.FAILED,
+      channelAbove: ErrorCode.ERR_INVALID_PARAMETER,
+      fractionalChannel: ErrorCode.ERR_INVALID_PARAMETER,
+      badFlags: ErrorCode.ERR_INVALID_PARAMETER,
+      notBytes: ErrorCode.ERR_INVALID_PARAMETER,
+      clamped: ErrorCode.ERR_INVALID_PARAMETER,
+      overLimit: ErrorCode.FAILED,
+      atLimit: ErrorCode.OK,
+      disconnecting: ErrorCode.FAILED,
+      reset: ErrorCode.ERR_UNCONFIGURED,
+    });
+  });
+
+  it('replies queued in a handler leave when the handler calls stop(), or destroy()', async () => {
+    for (const end of ['stop', 'destroy'] as const) {
+      const { server: srv, client, clientPeer } = await startedPair();
+      srv.once('receive', (peer) => {
+        for (let i = 0; i < 3; i++) expect(peer.send(0, tagged(i, 64), FLAG_RELIABLE)).toBe(ErrorCode.OK);
+        if (end === 'stop') srv.stop(); else srv.destroy();
+      });
+      const replies: number[] = [];
+      client.on('receive', (_peer, packet) => replies.push(packet.readUInt32LE(0)));
+      clientPeer.send(0, Buffer.from('go'), FLAG_RELIABLE);
+      await until(() => replies.length === 3, 3000, `the replies sent before ${end}()`);
+      expect(replies).toEqual([0, 1, 2]);
+      client.destroy();
+      srv.destroy();
+    }
+  });
+
+  it('after stop() the same peer sends directly: service() polling still sends and receives', async () => {
+    const { server: srv, client, clientPeer } = await startedPair();
+    let polledPeer: ENetPacketPeer | undefined;
+    srv.once('receive', (peer) => {
+      srv.stop();
+      polledPeer = peer;
+      expect(peer.send(0, Buffer.from('after stop'), FLAG_RELIABLE)).toBe(ErrorCode.OK);
+    });
+    const got: string[] = [];
+    client.on('receive', (_peer, packet) => got.push(packet.toString()));
+    clientPeer.send(0, Buffer.from('go'), FLAG_RELIABLE);
+    await until(() => polledPeer !== undefined, 3000, 'the handler');
+    expect(polledPeer!.send(0, Buffer.from('polled'), FLAG_RELIABLE)).toBe(ErrorCode.OK);
+    await pollUntil([srv], () => {}, () => got.length === 2, 3000, 'both replies');
+    expect(got).toEqual(['after stop', 'polled']);
+  });
+});
+
+describe('event-driven mode: a large host with few peers in use', () => {
+  it('a 4095-slot server: 300 peers connecting at once all connect; after the first 250 leave, the rest still exchange and new peers fill the freed slots', async () => {
+    const srv = server(4095, 2);
+    const clients = host();
+    clients.createHost(400, 2);
+    srv.start();
+    clients.start();
+    const onServer: ENetPacketPeer[] = [];
+    srv.on('connect', (peer) => onServer.push(peer));
+    srv.on('receive', (peer, packet) => expect(peer.send(0, packet, FLAG_RELIABLE)).toBe(ErrorCode.OK));
+    let connected = 0;
+    clients.on('connect', () => connected++);
+    const echoes = new Map<ENetPacketPeer, number>();
+    clients.on('receive', (peer) => echoes.set(peer, (echoes.get(peer) ?? 0) + 1));
+    const first = Array.from({ length: 300 }, () => clients.connectToHost('127.0.0.1', srv.getLocalPort(), 2)!);
+    await until(() => connected === 300 && onServer.length === 300, 15000, '300 connections');
+    const leaving = first.slice(0, 250);
+    for (const peer of leaving) peer.peerDisconnectNow(0);
+    await until(() => srv.getPeers().length === 50, 10000, 'the server to see 250 peers leave');
+    const later = Array.from({ length: 20 }, () => clients.connectToHost('127.0.0.1', srv.getLocalPort(), 2)!);
+    await until(() => connected === 320, 10000, '20 more connections');
+    const talking = [...first.slice(250), ...later];
+    for (const peer of talking) peer.send(0, Buffer.from('hello'), FLAG_RELIABLE);
+    await until(() => talking.every((peer) => echoes.get(peer) === 1), 10000, 'an echo for each remaining peer');
+    expect(srv.getPeers().length).toBe(70);
+    srv.destroy();
+    clients.destroy();
+  });
+});
+
 describe('event-driven mode: timers and flushing', () => {
   it('timeouts are detected without polling: a connect to nowhere, and a server that vanished', async () => {
     // Nothing answers on this port (and nothing sends ICMP errors: the port is taken).

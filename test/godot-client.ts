@@ -35,6 +35,24 @@ export async function until(condition: () => boolean, ms: number, what: string):
   }
 }
 
+/**
+ * Sends an unreliable burst (`burst()`) until `arrived()` holds, 5 bursts at most, waiting up to
+ * 3 s after each: ENet's throttle may drop a whole burst on a loaded machine. Returns the items
+ * `received()` gained during each burst (to check ordering per burst); throws if none arrived.
+ */
+export async function burstUntilArrived<T>(burst: () => void, arrived: () => boolean, received: () => T[], what: string):
+  Promise<T[][]> {
+  const bursts: T[][] = [];
+  for (let count = 0; count < 5 && !arrived(); count++) {
+    const before = received().length;
+    burst();
+    await until(arrived, 3000, what).catch(() => undefined);
+    bursts.push(received().slice(before));
+  }
+  if (!arrived()) throw new Error(`${what}: nothing of 5 unreliable bursts arrived`);
+  return bursts;
+}
+
 /** A SceneMultiplayer frame with a 4-byte little-endian peer ID: `07 <sys> <id>` + rest. */
 export function sysFrame(sys: number, id: number, rest: Uint8Array = Buffer.alloc(0)): Buffer {
   const head = Buffer.alloc(6);

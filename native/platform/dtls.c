@@ -63,6 +63,8 @@ struct Dtls
     int server;
     int refusing;
     size_t max_handshaking;
+    /* The host's peer slots (host -> peerCount may be lowered while ENet runs: peer_window.h). */
+    size_t max_sessions;
     int counted;                     /* in dtls_sockets */
     char * hostname;
     mbedtls_ssl_config config;
@@ -355,7 +357,7 @@ accept_hello (Dtls * dtls, const SocketAddress * source, const unsigned char * k
     Session * session;
     int result;
     if (dtls -> refusing || dtls -> handshaking >= dtls -> max_handshaking ||
-        dtls -> sessions >= dtls -> state -> host -> peerCount)
+        dtls -> sessions >= dtls -> max_sessions)
       return;
     if (dtls -> scratch == NULL && (dtls -> scratch = new_session (dtls)) == NULL)
       return;
@@ -386,7 +388,7 @@ static Session *
 start_client_session (Dtls * dtls, const SocketAddress * remote, const unsigned char * key)
 {
     Session * session;
-    if (dtls -> sessions >= dtls -> state -> host -> peerCount || (session = new_session (dtls)) == NULL)
+    if (dtls -> sessions >= dtls -> max_sessions || (session = new_session (dtls)) == NULL)
       return NULL;
     /* NULL explicitly means "no name check" to mbedTLS 3.6 (clientUnsafe). */
     if (mbedtls_ssl_set_hostname (& session -> ssl, dtls -> hostname) != 0)
@@ -687,6 +689,7 @@ dtls_create (SocketState * state, const PlatformDtlsOptions * options, char * er
     mbedtls_x509_crt_init (& dtls -> certificates);
     mbedtls_pk_init (& dtls -> key);
     dtls -> max_handshaking = DEFAULT_PENDING_HANDSHAKES;
+    dtls -> max_sessions = state -> host -> peerCount;
     while (buckets < state -> host -> peerCount * 2)
       buckets *= 2;
     dtls -> bucket_count = buckets;
