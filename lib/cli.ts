@@ -3,6 +3,7 @@ import { CryptoKey } from './CryptoKey';
 import { CompressionMode } from './ENetConnection';
 import { DEFAULT_BUDGETS, PeerBudgets } from './PeerBudget';
 import { SceneMultiplayerServer } from './SceneMultiplayerServer';
+import { BOTS_USAGE, botsCommand } from './bots/command';
 import { AGONES_OPTIONS, AGONES_USAGE, agonesOptions, startAgones } from './agones/serve';
 import { SignalingServer } from './mesh/SignalingServer';
 import { TLSOptions } from './TLSOptions';
@@ -35,12 +36,15 @@ ${AGONES_USAGE}
   godot-enet signal [options]    the WebSocket signaling server for ENet meshes
       --port N                   TCP port (default 9080)
       --bind IP                  address to listen on (default: every address)
+${BOTS_USAGE}
   godot-enet --help
 
-Logs are JSON lines on stdout. SIGINT or SIGTERM stops gracefully: clients are disconnected
-(so does the message 'shutdown' over a Node.js IPC channel, for Windows).`;
+serve and signal log JSON lines on stdout; SIGINT or SIGTERM stops them gracefully (clients are
+disconnected; so does the message 'shutdown' over a Node.js IPC channel, for Windows). bots
+prints a summary; Ctrl-C ends its run early, gracefully, with the summary.`;
 
-const COMPRESSION: Record<string, CompressionMode> = {
+/** `--compress` names to Godot's compression modes. */
+export const COMPRESSION: Record<string, CompressionMode> = {
   none: CompressionMode.COMPRESS_NONE,
   range_coder: CompressionMode.COMPRESS_RANGE_CODER,
   fastlz: CompressionMode.COMPRESS_FASTLZ,
@@ -59,7 +63,7 @@ const BUDGET_FLAGS: Record<string, keyof PeerBudgets> = {
 };
 
 /** A usage error: printed with a hint, exit status 2. */
-class UsageError extends Error {}
+export class UsageError extends Error {}
 
 /** One structured log line on stdout. */
 function log(event: string, fields: Record<string, unknown> = {}, level = 'info'): void {
@@ -187,12 +191,13 @@ async function signal(args: string[]): Promise<void> {
   });
 }
 
-/** The `godot-enet` command: `serve`, `signal` or `--help`. */
+/** The `godot-enet` command: `serve`, `signal`, `bots` or `--help`. */
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   try {
     if (command === 'serve') await serve(rest);
     else if (command === 'signal') await signal(rest);
+    else if (command === 'bots') await botsCommand(rest);
     else if (command === '--help' || command === '-h' || command === 'help') process.stdout.write(`${USAGE}\n`);
     else throw new UsageError(command === undefined ? 'a command is needed' : `unknown command '${command}'`);
   } catch (err) {

@@ -11,6 +11,8 @@
  * - {@link SignalingServer} and {@link SignalingClient}: mesh set-up over WebSocket.
  * - {@link AgonesGameServer}: a server as an Agones game server (needs the optional
  *   `@google-cloud/agones-sdk`).
+ * - {@link runBots}: load-tests a Godot 4 server with bots that join as Godot clients
+ *   (`godot-enet bots` on the command line).
  * - {@link TLSOptions}, {@link CryptoKey}, {@link X509Certificate} and {@link Crypto}: DTLS.
  * - {@link varToBytes} and {@link bytesToVar}: Godot's binary Variant format, with a class for
  *   each of Godot's value types ({@link Vector2}, {@link NodePath}…).
@@ -48,6 +50,10 @@ export type { SignalingClientEvents, SignalingClientOptions } from './mesh/Signa
 export { AgonesGameServer } from './agones/AgonesGameServer';
 export type { AgonesGameServerEvents, AgonesGameServerOptions, AgonesManagedServer } from './agones/AgonesGameServer';
 export type { AgonesGameServerObject } from './agones/sdk';
+export { runBots } from './bots/runBots';
+export type { BotsOptions, BotsRpc } from './bots/options';
+export type { BotsProgress, BotsSummary, Distribution } from './bots/summary';
+export type { Count, ReceivedTraffic, SentTraffic } from './bots/traffic';
 export { ENetError, ErrorCode } from './errors';
 export { DtlsError } from './DtlsError';
 export { TLSOptions } from './TLSOptions';

@@ -3,12 +3,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { CompressionMode, Crypto, CryptoKey, TLSOptions } from '../lib/index';
+import { CompressionMode, TLSOptions } from '../lib/index';
 import { GodotClient, rawFrame, sysFrame, until } from './godot-client';
-import { freeUdpPort } from './helpers';
+import { certificateFiles, freeUdpPort } from './helpers';
 
 const bin = resolve(__dirname, '../bin/godot-enet.js');
 const children: ChildProcess[] = [];
@@ -110,14 +107,10 @@ describe('godot-enet serve', () => {
   });
 
   it('--dtls-key/--dtls-cert serve Godot clients over DTLS that trust the certificate', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'godot-enet-cli-'));
-    const key = CryptoKey.generateEc();
-    const certificate = Crypto.generateSelfSignedCertificate(key, 'CN=game.test');
-    key.save(join(dir, 'key.pem'));
-    certificate.save(join(dir, 'cert.pem'));
+    const { certificate, keyPath, certificatePath } = certificateFiles('CN=game.test');
     const port = await freeUdpPort();
-    const cli = run(['serve', '--port', String(port), '--bind', '127.0.0.1', '--dtls-key', join(dir, 'key.pem'),
-      '--dtls-cert', join(dir, 'cert.pem')]);
+    const cli = run(['serve', '--port', String(port), '--bind', '127.0.0.1', '--dtls-key', keyPath,
+      '--dtls-cert', certificatePath]);
     await until(() => events(cli, 'listening').length === 1, 10_000, 'the server to listen');
     expect(events(cli, 'listening')[0]).toMatchObject({ dtls: true });
     const clients = [new GodotClient(), new GodotClient()];

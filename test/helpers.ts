@@ -1,7 +1,12 @@
 import { createSocket } from 'node:dgram';
+import { mkdtempSync } from 'node:fs';
 import { AddressInfo, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
-import { ENetConnection, ENetError, ENetEvent, ENetPacketPeer, ErrorCode, ErrorName, EventType } from '../lib/index';
+import {
+  Crypto, CryptoKey, ENetConnection, ENetError, ENetEvent, ENetPacketPeer, ErrorCode, ErrorName, EventType, X509Certificate,
+} from '../lib/index';
 
 const open: ENetConnection[] = [];
 
@@ -125,4 +130,15 @@ export async function freeTcpPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((done) => server.close(() => done()));
   return port;
+}
+
+/** A new EC key and a self-signed certificate for `subject`, also saved as PEM files in a temporary folder. */
+export function certificateFiles(subject: string): { certificate: X509Certificate; keyPath: string; certificatePath: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'godot-enet-certificate-'));
+  const key = CryptoKey.generateEc();
+  const certificate = Crypto.generateSelfSignedCertificate(key, subject);
+  const [keyPath, certificatePath] = [join(dir, 'key.pem'), join(dir, 'cert.pem')];
+  key.save(keyPath);
+  certificate.save(certificatePath);
+  return { certificate, keyPath, certificatePath };
 }

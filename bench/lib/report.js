@@ -5,6 +5,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { versions } = require('../../dist/index.js');
+const { escapeXml: escape, svgDocument } = require('../../dist/svg.js');
 const { MODES, DESCRIPTION } = require('./compression');
 
 const METRICS = ['pps', 'mbPerS', 'p50Us', 'p99Us', 'loss', 'cpuPercent', 'rssMiB', 'loopP50Ms', 'loopP99Ms', 'connectS'];
@@ -165,8 +166,6 @@ function markdown(summary) {
   return `${lines.join('\n')}\n`;
 }
 
-const escape = (text) => String(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 /** Bars of each server's ratio to native per scenario, on a log scale from 1/1000× to 10×. */
 function svg(summary) {
   const others = summary.servers.filter((s) => !s.native);
@@ -201,14 +200,12 @@ function svg(summary) {
     const x = left + scale(t);
     return `<line x1="${x}" y1="30" x2="${x}" y2="${height - 20}" stroke="#ddd"/><text x="${x}" y="${height - 6}" text-anchor="middle">${t}×</text>`;
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + width + 80}" height="${height}" font-family="sans-serif" font-size="11">
-<rect width="100%" height="100%" fill="white"/>
-<text x="10" y="18" font-size="13" font-weight="bold">godot-enet benchmark: ratio to native C ENet 1.3.18, DTLS to plain ENet (same run, log scale)</text>
-${ticks.join('\n')}
-<line x1="${left + scale(1)}" y1="30" x2="${left + scale(1)}" y2="${height - 20}" stroke="#333"/>
-${parts.join('\n')}
-</svg>
-`;
+  return svgDocument(left + width + 80, height,
+    'godot-enet benchmark: ratio to native C ENet 1.3.18, DTLS to plain ENet (same run, log scale)', [
+      ...ticks,
+      `<line x1="${left + scale(1)}" y1="30" x2="${left + scale(1)}" y2="${height - 20}" stroke="#333"/>`,
+      ...parts,
+    ]);
 }
 
 function writeReports(summary, directory) {
