@@ -205,8 +205,9 @@ export class SceneMultiplayerClient extends SceneMultiplayerBase<SceneMultiplaye
     if (this.#options.relay && to !== SERVER_ID) {
       return this.multiplayer.sendTo(SERVER_ID, sysFrame(SYS_RELAY, to, frame), mode, channel);
     }
-    // Without relay the server is the only peer there is.
-    return to > SERVER_ID ? ErrorCode.ERR_INVALID_PARAMETER : this.multiplayer.sendTo(SERVER_ID, frame, mode, channel);
+    // Without relay the server is the only peer there is: "everyone but the server" is no one.
+    if (to > SERVER_ID) return ErrorCode.ERR_INVALID_PARAMETER;
+    return to === -SERVER_ID ? ErrorCode.OK : this.multiplayer.sendTo(SERVER_ID, frame, mode, channel);
   }
 
   readonly #onConnected = (): void => {

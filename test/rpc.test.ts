@@ -234,6 +234,13 @@ describe('SceneMultiplayerClient with SceneMultiplayerServer', () => {
     // Relay off: the server is the only peer a client can reach.
     expect(first.getPeerIds()).toEqual([1]);
     expect(first.rpcId(12345, 'Game', 'hit', 1)).toBe(ErrorCode.ERR_INVALID_PARAMETER);
+    // As Godot's send_command: "everyone but the server" reaches no one; everyone is the server.
+    const bytesAtServer: string[] = [];
+    server.on('peerPacket', (_from, bytes) => bytesAtServer.push(bytes.toString()));
+    expect(first.sendBytes(Buffer.from('everyone but the server'), -1)).toBe(ErrorCode.OK);
+    expect(first.sendBytes(Buffer.from('everyone'), 0)).toBe(ErrorCode.OK);
+    await until(() => bytesAtServer.length > 0, 5000, 'the bytes to everyone');
+    expect(bytesAtServer).toEqual(['everyone']);
     // call_local on the client: 0 runs it here too; the server is the authority of `state`, so it refuses ours.
     const refusals: string[] = [];
     server.on('rpcRefused', (_id, reason) => refusals.push(reason));
