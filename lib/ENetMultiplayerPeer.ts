@@ -78,6 +78,11 @@ const SYSTEM_CHANNELS = 2;
 const CHANNEL_RELIABLE = 0;
 const CHANNEL_UNRELIABLE = 1;
 const MAX_USER_CHANNEL = 255 - SYSTEM_CHANNELS;
+
+/** Whether `mode` is a TransferMode and `channel` a user channel: what every send checks. @internal */
+export function isValidRoute(mode: TransferMode, channel: number): boolean {
+  return FLAGS_OF_MODE[mode] !== undefined && Number.isInteger(channel) && channel >= 0 && channel <= MAX_USER_CHANNEL;
+}
 /** Peer IDs are positive int32: Godot clients pick 2 … 2^31 − 1, the server is 1. */
 const MAX_PEER_ID = 0x7fffffff;
 const SERVER_ID = 1;
@@ -310,9 +315,8 @@ export class ENetMultiplayerPeer extends EventEmitter<ENetMultiplayerPeerEvents>
    */
   sendTo(target: number, packet: Uint8Array, mode: TransferMode, channel: number): ErrorCode {
     if (this.#mode === Mode.NONE || this.#status !== ConnectionStatus.CONNECTION_CONNECTED) return ErrorCode.ERR_UNCONFIGURED;
+    if (!(packet instanceof Uint8Array) || !isValidRoute(mode, channel) || !Number.isInteger(target)) return ErrorCode.ERR_INVALID_PARAMETER;
     const flags = FLAGS_OF_MODE[mode];
-    if (!(packet instanceof Uint8Array) || flags === undefined || !Number.isInteger(channel) || channel < 0
-      || channel > MAX_USER_CHANNEL || !Number.isInteger(target)) return ErrorCode.ERR_INVALID_PARAMETER;
     if (target !== 0 && !this.#peers.has(Math.abs(target))) return ErrorCode.ERR_INVALID_PARAMETER;
     const enetChannel = channel > 0 ? channel + 1
       : mode === TransferMode.TRANSFER_MODE_RELIABLE ? CHANNEL_RELIABLE : CHANNEL_UNRELIABLE;

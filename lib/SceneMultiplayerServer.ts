@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { boolean, integer, member } from './arguments';
 import { CompressionMode, ENetConnection, HostStatistic } from './ENetConnection';
-import { ConnectionStatus, ENetMultiplayerPeer, TransferMode } from './ENetMultiplayerPeer';
+import { ConnectionStatus, ENetMultiplayerPeer, isValidRoute, TransferMode } from './ENetMultiplayerPeer';
 import { PeerStatistic } from './ENetPacketPeer';
 import { ENetError, ErrorCode } from './errors';
 import { BudgetCounts, mergeBudgets, MisbehaviourReason, noCounts, PeerBudget, PeerBudgets } from './PeerBudget';
@@ -231,11 +231,13 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
   /**
    * Sends raw bytes as Godot's `send_bytes`: the clients' `multiplayer.peer_packet(1, bytes)`
    * fires. `id` > 0: that client; 0: every joined client; < 0: every joined client but −id.
-   * Returns ERR_INVALID_DATA for empty bytes, ERR_UNCONFIGURED for a client that has not
-   * joined (or the server is stopped), else OK (or ENet's refusal for a single client).
+   * Returns ERR_INVALID_DATA for empty bytes, ERR_INVALID_PARAMETER for a bad `id`, mode or
+   * channel, ERR_UNCONFIGURED for a client that has not joined (or the server is stopped), else
+   * OK (or ENet's refusal for a single client).
    */
   sendBytes(bytes: Uint8Array, id = 0, mode: TransferMode = RELIABLE, channel = 0): ErrorCode {
     if (!(bytes instanceof Uint8Array) || bytes.length === 0) return ErrorCode.ERR_INVALID_DATA;
+    if (!Number.isInteger(id) || !isValidRoute(mode, channel)) return ErrorCode.ERR_INVALID_PARAMETER;
     const frame = rawFrame(bytes);
     if (id > 0) return this.#peers.get(id)?.joined ? this.#send(id, frame, mode, channel) : ErrorCode.ERR_UNCONFIGURED;
     if (this.multiplayer.getConnectionStatus() !== ConnectionStatus.CONNECTION_CONNECTED) return ErrorCode.ERR_UNCONFIGURED;

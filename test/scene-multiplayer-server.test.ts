@@ -187,6 +187,9 @@ describe('SceneMultiplayerServer: raw bytes (send_bytes / peer_packet)', () => {
     expect(server.sendBytes(Buffer.from('not-b'), -b.id, TransferMode.TRANSFER_MODE_UNRELIABLE_ORDERED, 2)).toBe(ErrorCode.OK);
     expect(server.sendBytes(Buffer.alloc(0), a.id)).toBe(ErrorCode.ERR_INVALID_DATA);
     expect(server.sendBytes(Buffer.from('x'), 12345)).toBe(ErrorCode.ERR_UNCONFIGURED);
+    for (const [id, mode, channel] of [[0, 99, 0], [0, TransferMode.TRANSFER_MODE_RELIABLE, 300], [-a.id, 0, 1.5], [1.5, 0, 0]]) {
+      expect(server.sendBytes(Buffer.from('x'), id, mode as TransferMode, channel)).toBe(ErrorCode.ERR_INVALID_PARAMETER);
+    }
     await until(() => a.rawPayloads().length === 2 && b.rawPayloads().length === 2 && c.rawPayloads().length === 2, 3000,
       'deliveries');
     expect(b.rawPayloads()).toEqual(['one', 'all']);
