@@ -76,6 +76,9 @@ describe('RPC frames', () => {
     expect(bytes).toEqual(Buffer.from([0x80, 1, 0, 9, 9]));
     expect(parseRemoteCall(Buffer.from([0x30, 1, 2]))).toBe('invalid node ID compression');
     expect(parseRemoteCall(Buffer.from([0x20, 0x10, 0, 0, 0x80, 1]))).toBe('path offset past the end of the frame');
+    // An int beyond 64 bits is no Variant: refused, never wrapped (2^64 would arrive as 0).
+    for (const int of [2n ** 63n, -(2n ** 63n) - 1n, 2n ** 64n]) expectENetError(() => encodeArguments([int]), 'ERR_INVALID_PARAMETER');
+    expect(encodeArguments([2n ** 63n - 1n]).bytes).toEqual(Buffer.from([0x02 | (3 << 6), 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f]));
   });
 
   it('lays out SIMPLIFY_PATH and CONFIRM_PATH as Godot', () => {

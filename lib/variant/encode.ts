@@ -57,8 +57,6 @@ interface Context {
 
 const INT32_MIN = -(2 ** 31);
 const INT32_MAX = 2 ** 31 - 1;
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
 
 function invalid(message: string): never {
   throw new ENetError(ErrorCode.ERR_INVALID_PARAMETER, `varToBytes: ${message}`);
@@ -98,7 +96,7 @@ function writeVariant(context: Context, value: Variant, depth: number, elementTy
     throw new ENetError(ErrorCode.ERR_OUT_OF_MEMORY, `varToBytes: nested deeper than ${MAX_DEPTH} levels (a cycle?)`);
   }
   const type = variantTypeOf(value, elementType);
-  if (type === null) invalid(`a ${describe(value)} is not a Variant`);
+  if (type === null) invalid(typeof value === 'bigint' ? `${value} is beyond a 64-bit int` : `a ${describe(value)} is not a Variant`);
   const { out } = context;
   switch (type) {
     case VariantType.NIL:
@@ -171,7 +169,6 @@ function writeVariant(context: Context, value: Variant, depth: number, elementTy
 }
 
 function writeInt(out: ByteWriter, value: number | bigint): void {
-  if (typeof value === 'bigint' && (value < INT64_MIN || value > INT64_MAX)) invalid(`${value} is beyond a 64-bit int`);
   if (value >= INT32_MIN && value <= INT32_MAX) {
     out.uint32(VariantType.INT);
     out.int32(Number(value));

@@ -9,6 +9,11 @@ export function isIntNumber(value: number): boolean {
   return Number.isInteger(value) && value >= -TWO_TO_63 && value < TWO_TO_63;
 }
 
+/** Whether a bigint fits Godot's int (signed 64 bits); others are not Variants. */
+export function isInt64(value: bigint): boolean {
+  return value >= -(2n ** 63n) && value < 2n ** 63n;
+}
+
 /** A decoded int: a number when it is exact in a double (within ±(2^53-1)), else a bigint. */
 export function intFromInt64(value: bigint): number | bigint {
   return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;

@@ -6,7 +6,7 @@ import { EncodedObject } from './EncodedObject';
 import { EncodedObjectAsID } from './EncodedObjectAsID';
 import { Float } from './Float';
 import { NodePath } from './NodePath';
-import { isIntNumber } from './numbers';
+import { isInt64, isIntNumber } from './numbers';
 import { PackedColorArray } from './PackedColorArray';
 import { PackedStringArray } from './PackedStringArray';
 import { PackedVector2Array } from './PackedVector2Array';
@@ -70,8 +70,9 @@ const classes: ReadonlyArray<readonly [abstract new (...args: never[]) => unknow
   [Float64Array, VariantType.PACKED_FLOAT64_ARRAY],
 ];
 
-// The exact classes, looked up first; subclasses (Buffer, TypedArray…) fall back to the list.
-const byConstructor = new Map<unknown, VariantType>(classes);
+// The exact classes, looked up first (Buffer too: the most common byte array); other subclasses
+// (TypedArray…) fall back to the list.
+const byConstructor = new Map<unknown, VariantType>([...classes, [Buffer, VariantType.PACKED_BYTE_ARRAY]]);
 
 /**
  * The Godot type `value` is written as (GDScript's `typeof()`), or `null` when it is not a
@@ -87,7 +88,7 @@ export function variantTypeOf(value: unknown, elementType: VariantType = Variant
     case 'number':
       return elementType !== VariantType.FLOAT && isIntNumber(value) ? VariantType.INT : VariantType.FLOAT;
     case 'bigint':
-      return VariantType.INT;
+      return isInt64(value) ? VariantType.INT : null;
     case 'string':
       return VariantType.STRING;
     case 'object': {
