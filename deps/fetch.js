@@ -159,14 +159,16 @@ function requestedMirror() {
 async function downloadFromMirror(mirror, pin, target) {
   const url = `${mirror}/${poolPath(pin.source)}/${encodeURIComponent(pin.tarball)}`;
   log(`downloading ${url}`);
-  let response;
+  let body;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(300_000) });
+    const response = await fetch(url, { signal: AbortSignal.timeout(300_000) });
+    if (!response.ok) throw new FetchError(missingSourcesHelp(`${url} answered ${response.status} ${response.statusText}`));
+    body = Buffer.from(await response.arrayBuffer());  // the timeout covers the body too
   } catch (err) {
+    if (err instanceof FetchError) throw err;
     throw new FetchError(missingSourcesHelp(`could not download ${url}: ${err.cause?.message || err.message}`));
   }
-  if (!response.ok) throw new FetchError(missingSourcesHelp(`${url} answered ${response.status} ${response.statusText}`));
-  fs.writeFileSync(target, Buffer.from(await response.arrayBuffer()));
+  fs.writeFileSync(target, body);
 }
 
 // Downloads pin.tarball into CACHE with apt. Only the .orig tarball matters: apt may fail on the

@@ -151,7 +151,8 @@ ENetPeer* Connection::Resolve(const Napi::Value& handle) {
 }
 
 ENetPeer* Connection::ResolveHandle(double value) {
-  if (!(value >= 0) || std::floor(value) != value) return nullptr;
+  // 2^53 bounds it: beyond, doubles are not exact integers (and infinity would make NaN below).
+  if (!(value >= 0 && value < 9007199254740992.0) || std::floor(value) != value) return nullptr;
   double generation = std::floor(value / kSlotSpan);
   size_t slot = static_cast<size_t>(value - generation * kSlotSpan);
   if (slot >= host_->peerCount) return nullptr;

@@ -105,14 +105,20 @@ function sysroot() {
     fs.rmSync(work, { recursive: true, force: true });
     fs.rmSync(dir, { recursive: true, force: true });
     log(`making a ${SYSROOT_SUITE} root with ${SYSROOT_PACKAGES.join(', ')} (debootstrap)`);
-    run('debootstrap', ['--variant=minbase', `--include=${SYSROOT_PACKAGES.join(',')}`, SYSROOT_SUITE, work, debianMirror()]);
+    run('debootstrap', ['--variant=minbase', `--include=${SYSROOT_PACKAGES.join(',')}`, SYSROOT_SUITE, work, debianMirror()],
+      { timeout: 30 * 60_000, killSignal: 'SIGKILL' });
     fs.writeFileSync(path.join(work, '.godot-enet-sysroot'), SYSROOT_PACKAGES.join(' '));
     fs.renameSync(work, dir);
   }
+  // This host's Node, copied again when the host's Node changed (builds use its headers).
   const node = path.join(dir, 'opt', 'node');
-  if (!fs.existsSync(path.join(node, 'bin', 'node'))) {
+  const source = nodeFor('linux-x64');
+  const copied = path.join(node, '.godot-enet-source');
+  if (!fs.existsSync(copied) || fs.readFileSync(copied, 'utf8') !== source) {
+    fs.rmSync(node, { recursive: true, force: true });
     fs.mkdirSync(path.dirname(node), { recursive: true });
-    fs.cpSync(nodeFor('linux-x64'), node, { recursive: true });
+    fs.cpSync(source, node, { recursive: true });
+    fs.writeFileSync(copied, source);
   }
   return dir;
 }

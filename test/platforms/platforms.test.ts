@@ -68,7 +68,9 @@ const linuxX64: Platform = {
     const mounts = { [project]: project, [dirname(dirname(npmCli))]: dirname(dirname(npmCli)), [npmCache]: npmCache, proc: '/proc' };
     const quoted = args.map((arg) => `'${arg}'`).join(' ');
     try {
-      toolchain.inRoot(toolchain.sysroot(), mounts, project, `exec node ${quoted} > step.log 2>&1`, { PATH: bin });
+      // Bounded like the other steps: a synchronous hang here would stall vitest's own timeouts too.
+      toolchain.inRoot(toolchain.sysroot(), mounts, project, `exec node ${quoted} > step.log 2>&1`, { PATH: bin },
+        { timeout: STEP_MS, killSignal: 'SIGKILL' });
     } catch (err) {
       throw new Error(`${(err as Error).message}:\n${readFileSync(join(project, 'step.log'), 'utf8')}`.slice(-8000));
     }
