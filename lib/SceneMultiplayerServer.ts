@@ -155,6 +155,11 @@ interface PeerRecord {
   budget: PeerBudget;
 }
 
+/** The server-wide traffic totals before any traffic. */
+function noTraffic() {
+  return { datagramsSent: 0, bytesSent: 0, datagramsReceived: 0, bytesReceived: 0, misbehaved: 0 };
+}
+
 /**
  * A dedicated server for stock Godot 4 clients (`ENetMultiplayerPeer.create_client` with the
  * default SceneMultiplayer): it is peer 1, announces clients to each other, relays their
@@ -174,7 +179,7 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
     Pick<SceneMultiplayerServerOptions, 'auth' | 'configureHost'>;
   /** Every connected client, joined or authenticating. */
   readonly #peers = new Map<number, PeerRecord>();
-  readonly #totals = { datagramsSent: 0, bytesSent: 0, datagramsReceived: 0, bytesReceived: 0, misbehaved: 0 };
+  readonly #totals = noTraffic();
   readonly #budgetTotals = noCounts();
   /** IDs of clients that left, with when (performance.now()), oldest first. */
   readonly #recentlyLeft = new Map<number, number>();
@@ -212,6 +217,11 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
     const { port, maxClients, compress, configureHost } = this.#options;
     this.multiplayer.createServer(port, maxClients);
     this.#closing = undefined;
+    // getStats() counts from start(): a restarted server starts from zero. Same objects, since
+    // every client's PeerBudget adds to #budgetTotals.
+    Object.assign(this.#totals, noTraffic());
+    Object.assign(this.#budgetTotals, noCounts());
+    this.#recentlyLeft.clear();
     this.startWith(compress, configureHost, this.#listeners);
     // 4 GiB, where ENet's byte counters wrap, takes over 400 MB/s within this period.
     this.#trafficTimer = setInterval(() => this.#foldTraffic(), TRAFFIC_FOLD_MS).unref();
@@ -490,6 +500,8 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
     const answer = async (): Promise<AuthReply> => this.#options.auth!(id, Buffer.from(packet.subarray(2)));
     answer().then((reply) => {
       if (this.#peers.get(id) !== record || record.joined || record.authFailed) return; // left or failed meanwhile
+      // As Godot's send_auth and complete_auth: nothing more once our side completed, no bytes once theirs did.
+      if (record.serverCompleted || (reply instanceof Uint8Array && record.clientCompleted)) return;
       if (reply === true) {
         record.serverCompleted = true;
         this.#send(id, AUTH_COMPLETE, RELIABLE, 0);

@@ -199,6 +199,17 @@ describe('SceneMultiplayerServer: raw bytes (send_bytes / peer_packet)', () => {
     expect(frames.get('\x03not-b')).toMatchObject({ channel: 3, flags: 0 });
     expect(b.framesStartingWith(Buffer.from('\x03one'))[0]).toMatchObject({ channel: 0, flags: FLAG_RELIABLE });
   });
+
+  it('counts getStats() from start(): a server closed and started again begins from zero', async () => {
+    const server = startServer();
+    const [client] = await join(server, 1);
+    client.send(Buffer.alloc(0));  // malformed: empty
+    await until(() => server.getStats().malformed === 1, 3000, 'the malformed frame');
+    await server.close(0);
+    server.start();
+    expect(server.getStats()).toMatchObject({ peers: 0, datagramsSent: 0, bytesSent: 0, datagramsReceived: 0, bytesReceived: 0,
+      misbehaved: 0, packetsDropped: 0, malformed: 0, malformedByReason: {} });
+  });
 });
 
 describe('SceneMultiplayerServer: authentication', () => {
@@ -219,14 +230,20 @@ describe('SceneMultiplayerServer: authentication', () => {
     expect(server.heard.bytes[0].text).toBe('after');
   });
 
-  it('a hook may answer with bytes for another round', async () => {
+  it('a hook may answer with bytes for another round, until the client completed (Godot\'s send_auth refuses then)', async () => {
     const server = startServer({ auth: (_id, data) => (data.toString() === 'hello' ? Buffer.from('challenge') : data.toString() === 'response') });
-    const client = await new GodotClient().connect(server.getPort());
-    client.send(Buffer.from([7, 0]));
+    const [client, early] = await Promise.all([new GodotClient().connect(server.getPort()), new GodotClient().connect(server.getPort())]);
     client.send(Buffer.from('\x07\x00hello'));
     await client.waitFor(() => client.framesStartingWith(Buffer.from('\x07\x00challenge')).length === 1, 'the challenge');
     client.send(Buffer.from('\x07\x00response'));
+    client.send(Buffer.from([7, 0]));
     await until(() => server.heard.joined.length === 1, 3000, 'the join');
+    // Completed first, then data: the hook's bytes are not sent (and the reply to 'response' joins it).
+    early.send(Buffer.from([7, 0]));
+    early.send(Buffer.from('\x07\x00hello'));
+    early.send(Buffer.from('\x07\x00response'));
+    await until(() => server.heard.joined.length === 2, 3000, 'the second join');
+    expect(early.framesStartingWith(Buffer.from('\x07\x00challenge'))).toEqual([]);
   });
 
   it('refuses a client the hook rejects, or whose hook throws, and disconnects it', async () => {

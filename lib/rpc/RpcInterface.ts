@@ -214,7 +214,7 @@ export class RpcInterface {
     if (cache.size >= MAX_CACHED_PER_PEER) return this.#peer.refused(from, `SIMPLIFY_PATH: more than ${MAX_CACHED_PER_PEER} nodes cached`, false);
     const valid = state.node.checksum === simplify.checksum;
     if (!valid) this.#peer.refused(from, `the rpc node checksum failed. Make sure to have the same methods on both nodes. Node path: ${path}`, false);
-    cache.set(simplify.cacheId, path);
+    cache.set(simplify.cacheId, state.node.path);  // the declared string, not a copy per cache ID
     this.#peer.send(from, confirmPathFrame(valid, simplify.cacheId), RELIABLE, 0);
   }
 
