@@ -24,6 +24,10 @@ export interface AgonesManagedServer {
   on(event: 'peerConnected' | 'peerDisconnected', listener: (id: number) => void): unknown;
   /** Subscribes to the server stopping. */
   on(event: 'close', listener: () => void): unknown;
+  /** Unsubscribes what `on` subscribed (after a failed start). */
+  off(event: 'peerConnected' | 'peerDisconnected', listener: (id: number) => void): unknown;
+  /** Unsubscribes what `on` subscribed (after a failed start). */
+  off(event: 'close', listener: () => void): unknown;
 }
 
 /** Options of an `AgonesGameServer`. */
@@ -151,6 +155,7 @@ export class AgonesGameServer extends EventEmitter<AgonesGameServerEvents> {
       await sdk.ready();
     } catch (err) {
       this.#stopTimers();
+      this.#unlisten();
       sdk.close();
       // A failed start ends this object: shutdown() then does nothing, the server is left as it is.
       this.#shuttingDown ??= Promise.resolve();
@@ -205,11 +210,21 @@ export class AgonesGameServer extends EventEmitter<AgonesGameServerEvents> {
     }
   }
 
+  readonly #onPeerConnected = (id: number): void => this.#onJoin(id);
+  readonly #onPeerDisconnected = (id: number): void => this.#onLeave(id);
+  // A server that stopped (closed by its owner, or its socket failed) ends the game server.
+  readonly #onServerClose = (): void => void this.shutdown('server-closed');
+
   #listen(): void {
-    this.#server.on('peerConnected', (id) => this.#onJoin(id));
-    this.#server.on('peerDisconnected', (id) => this.#onLeave(id));
-    // A server that stopped (closed by its owner, or its socket failed) ends the game server.
-    this.#server.on('close', () => void this.shutdown('server-closed'));
+    this.#server.on('peerConnected', this.#onPeerConnected);
+    this.#server.on('peerDisconnected', this.#onPeerDisconnected);
+    this.#server.on('close', this.#onServerClose);
+  }
+
+  #unlisten(): void {
+    this.#server.off('peerConnected', this.#onPeerConnected);
+    this.#server.off('peerDisconnected', this.#onPeerDisconnected);
+    this.#server.off('close', this.#onServerClose);
   }
 
   #onJoin(id: number): void {
