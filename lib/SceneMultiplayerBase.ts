@@ -41,6 +41,7 @@ export abstract class SceneMultiplayerBase<Events extends SceneMultiplayerEvents
   protected readonly rpcInterface = new RpcInterface({
     uniqueId: () => this.multiplayer.getUniqueId(),
     peerIds: () => this.rpcPeerIds(),
+    reaches: (id) => this.rpcReaches(id),
     send: (to, frame, mode, channel) => this.sendCommand(to, frame, mode, channel),
     called: (sender, path, method, args) => this.#events.emit('rpc', sender, path, method, args),
     refused: (id, reason, malformed) => this.rpcRefused(id, reason, malformed),
@@ -97,6 +98,8 @@ export abstract class SceneMultiplayerBase<Events extends SceneMultiplayerEvents
 
   /** The peers RPCs can reach. */
   protected abstract rpcPeerIds(): number[];
+  /** Whether RPCs can reach peer `id`. */
+  protected abstract rpcReaches(id: number): boolean;
   /** Godot's `send_command`: one frame to one peer. */
   protected abstract sendCommand(to: number, frame: Buffer, mode: TransferMode, channel: number): ErrorCode;
   /** Whether we may send (connected and joined). */

@@ -196,6 +196,10 @@ export class SceneMultiplayerClient extends SceneMultiplayerBase<SceneMultiplaye
     return [...this.#peers];
   }
 
+  protected override rpcReaches(id: number): boolean {
+    return this.#peers.has(id);
+  }
+
   protected override canSend(): boolean {
     return this.isJoined();
   }

@@ -155,6 +155,11 @@ interface PeerRecord {
   budget: PeerBudget;
 }
 
+/** Whether a client gets what the server sends: joined, and not kicked (its DISCONNECT waits for what it was already sent). */
+function reachable(record: PeerRecord): boolean {
+  return record.joined && record.kickTimer === undefined;
+}
+
 /** The server-wide traffic totals before any traffic. */
 function noTraffic() {
   return { datagramsSent: 0, bytesSent: 0, datagramsReceived: 0, bytesReceived: 0, misbehaved: 0 };
@@ -404,6 +409,11 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
     return this.#recipients();
   }
 
+  protected override rpcReaches(id: number): boolean {
+    const record = this.#peers.get(id);
+    return record !== undefined && reachable(record);
+  }
+
   protected override sendCommand(to: number, frame: Buffer, mode: TransferMode, channel: number): ErrorCode {
     return this.#send(to, frame, mode, channel);
   }
@@ -545,10 +555,7 @@ export class SceneMultiplayerServer extends SceneMultiplayerBase<SceneMultiplaye
   /** The joined clients except up to two IDs. */
   #recipients(exceptA = 0, exceptB = 0): number[] {
     const ids: number[] = [];
-    for (const [id, record] of this.#peers) {
-      // A kicked client gets nothing more: its DISCONNECT waits for what it was already sent.
-      if (record.joined && record.kickTimer === undefined && id !== exceptA && id !== exceptB) ids.push(id);
-    }
+    for (const [id, record] of this.#peers) if (reachable(record) && id !== exceptA && id !== exceptB) ids.push(id);
     return ids;
   }
 

@@ -131,6 +131,7 @@ describe('RPC hostile input', () => {
     const rpc = new RpcInterface({
       uniqueId: () => 1,
       peerIds: () => [2],
+      reaches: (id) => id === 2,
       send: (_to, frame) => { sent.push(frame); return ErrorCode.OK; },
       called: (sender, _path, method, args) => calls.push([sender, method, args]),
       refused: (_from, reason) => refusals.push(reason),

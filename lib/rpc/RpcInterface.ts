@@ -14,6 +14,8 @@ export interface RpcPeer {
   uniqueId(): number;
   /** The joined peers, which RPCs can reach. */
   peerIds(): number[];
+  /** Whether `id` is one of them (without listing them all: a server calls one client often). */
+  reaches(id: number): boolean;
   /** Godot's `send_command`: one frame to one joined peer (a client relays it through the server). */
   send(to: number, frame: Buffer, mode: TransferMode, channel: number): ErrorCode;
   /** An accepted call (local or remote), after its method's own `call`. */
@@ -128,15 +130,14 @@ export class RpcInterface {
     const self = this.#peer.uniqueId();
     if (target === self && !config.callLocal) return ErrorCode.ERR_INVALID_PARAMETER;
     if (target !== self) {
-      const peers = this.#peer.peerIds();
-      if (target !== 0 && !peers.includes(Math.abs(target))) return ErrorCode.ERR_INVALID_PARAMETER;
+      if (target !== 0 && !this.#peer.reaches(Math.abs(target))) return ErrorCode.ERR_INVALID_PARAMETER;
       let encoded: EncodedArguments;
       try {
         encoded = encodeArguments(args);
       } catch {
         return ErrorCode.ERR_INVALID_PARAMETER;
       }
-      const targets = target > 0 ? [target] : peers.filter((id) => id !== -target);
+      const targets = target > 0 ? [target] : this.#peer.peerIds().filter((id) => id !== -target);
       this.#send(state, targets, config.id, encoded, config.transferMode, config.channel);
     }
     const local = target === 0 || target === self || (target < 0 && target !== -self);
