@@ -1,10 +1,11 @@
 import { TransferMode } from '../ENetMultiplayerPeer';
 import { ENetError, ErrorCode } from '../errors';
+import { COMMAND_MASK } from '../sceneFrames';
 import { checkArguments } from './argumentTypes';
 import { decodeArguments, encodeArguments } from './callArguments';
 import { RpcMethods, RpcNode, relativePath } from './RpcNode';
 import {
-  COMMAND_CONFIRM_PATH, COMMAND_MASK, COMMAND_REMOTE_CALL, COMMAND_SIMPLIFY_PATH, confirmPathFrame, EncodedArguments,
+  COMMAND_CONFIRM_PATH, COMMAND_REMOTE_CALL, COMMAND_SIMPLIFY_PATH, confirmPathFrame, EncodedArguments,
   parseConfirmPath, parseRemoteCall, parseSimplifyPath, remoteCallFrame, simplifyPathFrame,
 } from './wire';
 

@@ -1,8 +1,6 @@
 // SceneMultiplayer's RPC frames as Godot 4 lays them out (modules/multiplayer: the RPC and the
 // path-cache interfaces): parsing never throws, it answers with what was wrong.
 
-/** The command in the low 3 bits of a SceneMultiplayer frame's first byte. */
-export const COMMAND_MASK = 0x07;
 export const COMMAND_REMOTE_CALL = 0;
 export const COMMAND_SIMPLIFY_PATH = 1;
 export const COMMAND_CONFIRM_PATH = 2;
