@@ -56,9 +56,14 @@ cp -a "$root/node_modules" "$work/"
 rm -rf "$work/node_modules/.vite" "$work/node_modules/.vitest"
 mkdir -p "$work/.memcheck/logs"
 
-# The Godot suites (test/godot/) find the engine beside the checkout, which the copy is not.
-beside_godot="$root/../shared/godot/godot-4.6.3-headless"
-if [ -z "${GODOT_BIN:-}" ] && [ -x "$beside_godot" ]; then export GODOT_BIN=$(realpath "$beside_godot"); fi
+# The suites that run programs of shared/ (test/shared-binary.ts: Godot, Agones' SDK server) find
+# them beside the checkout, which the copy is not: name them in the variables those suites read.
+from_shared() {  # VARIABLE path-in-shared
+  local beside="$root/../shared/$2"
+  if [ -z "${!1:-}" ] && [ -x "$beside" ]; then export "$1=$(realpath "$beside")"; fi
+}
+from_shared GODOT_BIN godot/godot-4.6.3-headless
+from_shared AGONES_SDK_SERVER agones/sdk-server
 
 cd "$work"
 nodedir=${npm_config_nodedir:-$(npm config get nodedir 2>/dev/null || true)}
