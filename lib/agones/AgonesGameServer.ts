@@ -170,7 +170,9 @@ export class AgonesGameServer extends EventEmitter<AgonesGameServerEvents> {
    * it again returns the same promise. A failing Shutdown call is reported as 'sdkError'.
    */
   shutdown(reason = 'requested'): Promise<void> {
-    this.#shuttingDown ??= this.#shutDown(reason);
+    // Taken before anything runs: closing the server emits 'close' at once when no client is
+    // left, and that second shutdown('server-closed') must find this one.
+    this.#shuttingDown ??= Promise.resolve().then(() => this.#shutDown(reason));
     return this.#shuttingDown;
   }
 
