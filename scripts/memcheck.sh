@@ -303,7 +303,9 @@ set -e
 
 # vitest colours its output when CI is set: read it without the escapes.
 sed -i 's/\x1b\[[0-9;]*m//g' .memcheck/vitest.log
-crashed=$(grep -cE 'SIGABRT|SIGSEGV|AddressSanitizer' .memcheck/vitest.log || true)
+# Lines of the Godot suites are left out: they provoke Godot's own crash on purpose, name it and
+# print how Godot exited (test/godot/transport-compression.test.ts); Godot runs unsanitized.
+crashed=$(grep -E 'SIGABRT|SIGSEGV|AddressSanitizer' .memcheck/vitest.log | grep -cvE 'Godot|godot-(server|client):' || true)
 say "summary"
 echo "mode: $mode; vitest exit status: $vitest_status; sanitizer/valgrind findings in our code: $([ $report_status = 0 ] && echo none || echo yes)"
 echo "lines in the vitest output mentioning a crash or ASan: $crashed"
