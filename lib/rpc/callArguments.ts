@@ -32,6 +32,13 @@ function writeCompressed(out: ByteWriter, value: Variant): void {
   const type = variantTypeOf(value);
   if (type === VariantType.BOOL) {
     out.uint8(VariantType.BOOL | (value ? BOOL_TRUE : 0));
+  } else if (type === VariantType.INT && typeof value === 'number' && value >= -0x80000000 && value < 0x80000000) {
+    // Ints in 32 bits, the common case (IDs, counts, ticks), written without a BigInt or a scratch buffer.
+    const code = value >= -0x80 && value < 0x80 ? 0 : value >= -0x8000 && value < 0x8000 ? 1 : 2;
+    out.uint8(VariantType.INT | (code << WIDTH_SHIFT));
+    if (code === 0) out.uint8(value & 0xff);
+    else if (code === 1) out.uint16(value & 0xffff);
+    else out.int32(value);
   } else if (type === VariantType.INT) {
     const int = BigInt(value as number | bigint);
     const code = int >= -0x80n && int < 0x80n ? 0 : int >= -0x8000n && int < 0x8000n ? 1
