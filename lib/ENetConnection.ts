@@ -74,6 +74,24 @@ export interface ENetEvent {
   error?: DtlsError;
 }
 
+/** Options of `ENetConnection.start()`. */
+export interface StartOptions {
+  /**
+   * Busy polling, in microseconds (0–1000, default 50; 0 turns it off). Waking a sleeping event
+   * loop costs two context switches and the scheduler's latency, which on a fast network is most
+   * of a round trip. After a wake-up that delivered events, the host keeps the loop polling its
+   * socket without sleeping (other callbacks and timers still run) for up to this long, but only
+   * while that pays: while most packets recently came within this time of the previous
+   * wake-up. A host whose traffic comes further apart sleeps as it would without; one that
+   * spins shows up to a full core busy while it does.
+   */
+  busyPollMicros?: number;
+}
+
+/** See StartOptions.busyPollMicros; native/connection_events.cc has the same maximum. */
+const DEFAULT_BUSY_POLL_MICROS = 50;
+const MAX_BUSY_POLL_MICROS = 1000;
+
 /**
  * Events of an `ENetConnection`: `'connect'`, `'disconnect'`, `'receive'` and `'error'` are
  * emitted only while the host is started (`start()`); `'dtlsError'` in both modes. Godot has
@@ -484,15 +502,19 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
    * when the batch ends, in order with every other send (same return codes as a direct send).
    * While started, `service()` throws ERR_BUSY. A started host keeps the process alive, like
    * a listening socket, unless `unref()` is called. Not in Godot. Throws ENetError
-   * ERR_UNCONFIGURED when inactive, FAILED when the event loop cannot watch the socket.
+   * ERR_UNCONFIGURED when inactive, FAILED when the event loop cannot watch the socket,
+   * ERR_INVALID_PARAMETER for a bad option. Options apply from this call to the next `stop()`.
    */
-  start(): this {
+  start(options: StartOptions = {}): this {
     this.#requireActive();
+    const busyPollMicros = options?.busyPollMicros === undefined
+      ? DEFAULT_BUSY_POLL_MICROS
+      : integer('busyPollMicros', options.busyPollMicros, 0, MAX_BUSY_POLL_MICROS);
     if (this.#started) return this;
     this.#batch ??= new Float64Array(BATCH_EVENTS * EventField.BatchCount);
     if (this.#sendBatch?.slots !== this.#slots) this.#sendBatch = new SendBatch(this.#slots);
     const sends = this.#sendBatch;
-    const result = this.native.start(this.#onBatch, this.#batch, sends.queue, sends.bytes, sends.peers);
+    const result = this.native.start(this.#onBatch, this.#batch, sends.queue, sends.bytes, sends.peers, busyPollMicros);
     if (result !== ErrorCode.OK) throw new ENetError(result, 'cannot watch the host socket on the event loop');
     this.#started = true;
     // Events held back by an earlier stop() come first, before the next batch can arrive.

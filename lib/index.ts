@@ -23,7 +23,7 @@
  * @packageDocumentation
  */
 export { ENetConnection, EventType, CompressionMode, HostStatistic } from './ENetConnection';
-export type { ENetConnectionEvents, ENetEvent } from './ENetConnection';
+export type { ENetConnectionEvents, ENetEvent, StartOptions } from './ENetConnection';
 export { ENetPacketPeer, PeerState, PeerStatistic } from './ENetPacketPeer';
 export { ENetMultiplayerPeer, TransferMode, ConnectionStatus } from './ENetMultiplayerPeer';
 export type { ENetMultiplayerPeerEvents } from './ENetMultiplayerPeer';

@@ -19,21 +19,26 @@ namespace {
 // still-readable socket wakes the loop again at once.
 constexpr int kMaxBatchesPerWake = 16;
 
+// Longer spins cost more CPU than the context switches they save (lib/ENetConnection.ts).
+constexpr double kMaxBusyPollMicros = 1000;
+
 }  // namespace
 
 // start(onEvents(count, smallPackets?, largePackets?), batchView: Float64Array, sendQueue:
-// Float64Array, sendBytes: Uint8Array, sendPeers: Float64Array): error number.
+// Float64Array, sendBytes: Uint8Array, sendPeers: Float64Array, busyPollMicros): error number.
 Napi::Value Connection::Start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (host_ == nullptr) return Napi::Number::New(env, ERR_UNCONFIGURED);
   if (pump_ != nullptr) return Napi::Number::New(env, OK);
-  if (info.Length() < 5 || !info[0].IsFunction() || !info[1].IsTypedArray() ||
+  if (info.Length() < 6 || !info[0].IsFunction() || !info[1].IsTypedArray() ||
       info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
-      info[1].As<Napi::Float64Array>().ElementLength() < BATCH_FIELDS) {
+      info[1].As<Napi::Float64Array>().ElementLength() < BATCH_FIELDS || !info[5].IsNumber()) {
     return Napi::Number::New(env, ERR_INVALID_PARAMETER);
   }
+  double busyPollMicros = info[5].As<Napi::Number>().DoubleValue();
+  if (!(busyPollMicros >= 0 && busyPollMicros <= kMaxBusyPollMicros)) return Napi::Number::New(env, ERR_INVALID_PARAMETER);
   if (!AttachSendBatch(info[2], info[3], info[4])) return Napi::Number::New(env, ERR_INVALID_PARAMETER);
-  pump_ = EventPump::Start(env, this, host_->socket, ref_);
+  pump_ = EventPump::Start(env, this, host_->socket, ref_, static_cast<uint32_t>(busyPollMicros));
   if (pump_ == nullptr) {
     DetachSendBatch();
     return Napi::Number::New(env, FAILED);
@@ -149,6 +154,8 @@ void Connection::Pump(bool socketFailed) {
     return;
   }
   bool delivered = true;
+  bool anyEvents = false;
+  EventPump* wokenPump = pump_;
   for (int batch = 0; batch < kMaxBatchesPerWake; ++batch) {
     records_.clear();
     bool failed = socketFailed;
@@ -171,6 +178,7 @@ void Connection::Pump(bool socketFailed) {
     }
     if (socketFailed) records_.push_back(EventRecord{EVENT_ERROR, kNoPeer, 0, 0, 0, nullptr});
     if (records_.empty()) break;
+    anyEvents = true;
     bool full = records_.size() >= batchCapacity_;
     EventPump* pump = pump_;
     VouchForPeers(records_);
@@ -189,6 +197,7 @@ void Connection::Pump(bool socketFailed) {
   if (!delivered) StopPump();
   // Replies queued by the handlers leave in as few datagrams as possible.
   if (delivered && pump_ != nullptr) FlushAndSchedule();
+  if (pump_ != nullptr && pump_ == wokenPump) pump_->WakeEnded(anyEvents);
   napi_close_handle_scope(env, scope);
 }
 

@@ -4,11 +4,20 @@
 
 namespace godot_enet {
 
+namespace {
+
+// hitRate_ is a moving average (weight 1/8 per arrival) in fixed point; spinning starts once
+// more than half of the recent arrivals came within the spin time.
+constexpr uint32_t kHitScale = 1024;
+constexpr uint32_t kSpinWhenAbove = kHitScale / 2;
+
+}  // namespace
+
 EventPump::EventPump(napi_env env, Connection* owner) : env_(env), owner_(owner) {}
 
 EventPump::~EventPump() = default;
 
-EventPump* EventPump::Start(napi_env env, Connection* owner, uv_os_sock_t socket, bool ref) {
+EventPump* EventPump::Start(napi_env env, Connection* owner, uv_os_sock_t socket, bool ref, uint32_t busyPollMicros) {
   uv_loop_t* loop = nullptr;
   if (napi_get_uv_event_loop(env, &loop) != napi_ok || loop == nullptr) return nullptr;
 
@@ -21,6 +30,7 @@ EventPump* EventPump::Start(napi_env env, Connection* owner, uv_os_sock_t socket
   uv_idle_init(loop, &pump->idle_);
   pump->poll_.data = pump->timer_.data = pump->idle_.data = pump;
   pump->openHandles_ = 3;
+  pump->spinNs_ = static_cast<uint64_t>(busyPollMicros) * 1000;
   uv_poll_start(&pump->poll_, UV_READABLE, OnReadable);
   pump->SetRef(ref);
   // A worker that exits with the host still started closes the handles here.
@@ -76,7 +86,44 @@ void EventPump::RequestFlush() {
 void EventPump::FlushDone() {
   if (!flushRequested_) return;
   flushRequested_ = false;
-  uv_idle_stop(&idle_);
+  StopIdleUnlessNeeded();
+}
+
+void EventPump::StopIdleUnlessNeeded() {
+  if (!flushRequested_ && !spinning_) uv_idle_stop(&idle_);
+}
+
+void EventPump::WakeEnded(bool delivered) {
+  if (closing_ || !delivered || spinNs_ == 0) return;
+  uint64_t now = uv_hrtime();
+  if (hitRate_ > kSpinWhenAbove) {
+    spinning_ = true;
+    spinScored_ = false;
+    spinUntil_ = now + spinNs_;
+    uv_idle_start(&idle_, OnIdle);
+  } else {
+    spinning_ = false;
+    StopIdleUnlessNeeded();
+    wokeAt_ = now;
+  }
+}
+
+void EventPump::Score(bool hit) {
+  hitRate_ = hit ? hitRate_ + ((kHitScale - hitRate_) >> 3) : hitRate_ - (hitRate_ >> 3);
+}
+
+// Data arrived: a hit if it came while spinning, or (not spinning) soon enough after the last
+// busy wake-up that a spin would have caught it. The spin goes on: what arrived may be only
+// ENet's acknowledgement of a reply, with the next packet right behind it.
+void EventPump::NoteArrival() {
+  if (spinNs_ == 0) return;
+  if (spinning_) {
+    if (!spinScored_) Score(true);
+    spinScored_ = true;
+  } else if (wokeAt_ != 0) {
+    Score(uv_hrtime() - wokeAt_ <= spinNs_);
+    wokeAt_ = 0;
+  }
 }
 
 void EventPump::SetRef(bool ref) {
@@ -89,6 +136,7 @@ void EventPump::SetRef(bool ref) {
 
 void EventPump::OnReadable(uv_poll_t* handle, int status, int /*events*/) {
   EventPump* pump = static_cast<EventPump*>(handle->data);
+  pump->NoteArrival();
   if (pump->owner_ != nullptr) pump->owner_->Pump(status < 0);
 }
 
@@ -99,9 +147,15 @@ void EventPump::OnTimer(uv_timer_t* handle) {
 
 void EventPump::OnIdle(uv_idle_t* handle) {
   EventPump* pump = static_cast<EventPump*>(handle->data);
-  uv_idle_stop(handle);
-  pump->flushRequested_ = false;
-  if (pump->owner_ != nullptr) pump->owner_->FlushAndSchedule();
+  if (pump->flushRequested_) {
+    pump->flushRequested_ = false;
+    if (pump->owner_ != nullptr) pump->owner_->FlushAndSchedule();
+  }
+  if (pump->spinning_ && uv_hrtime() >= pump->spinUntil_) {
+    pump->spinning_ = false;
+    if (!pump->spinScored_) pump->Score(false);
+  }
+  pump->StopIdleUnlessNeeded();
 }
 
 }  // namespace godot_enet

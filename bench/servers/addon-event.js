@@ -1,6 +1,7 @@
 'use strict';
 // This addon, event-driven: libuv wakes the host, every pending event is delivered in batches.
-// With --dtls it is a DTLS server, and nothing else changes.
+// With --dtls it is a DTLS server, and nothing else changes; --busy-poll MICROS overrides
+// start()'s busy polling (0: off).
 const { ENetConnection } = require('../../dist/index.js');
 const { maybeDtls, range, serve } = require('./common');
 
@@ -13,5 +14,6 @@ maybeDtls(host);
 host.on('receive', (peer, packet, channel, flags) => {
   peer.send(channel, packet, flags & KEEP_FLAGS);
 });
-host.start();
+const busyPoll = process.argv.indexOf('--busy-poll');
+host.start(busyPoll > 0 ? { busyPollMicros: Number(process.argv[busyPoll + 1]) } : {});
 serve(host.getLocalPort(), () => host.destroy());
