@@ -12,6 +12,7 @@
 
 #include "peer_window.h"
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -133,6 +134,7 @@ class Connection : public Napi::ObjectWrap<Connection> {
   // False when JavaScript can no longer run (the environment is shutting down).
   bool Deliver(napi_env env, std::vector<EventRecord>& records);
   uint32_t NextServiceDelay();
+  bool ContinuesConversation(const std::vector<EventRecord>& records);
   void Touched();
 
   // connection_sends.cc: sends queued by JavaScript during a batch.
@@ -189,6 +191,8 @@ class Connection : public Napi::ObjectWrap<Connection> {
   Napi::ObjectReference self_;  // a started host stays alive, like a listening socket
   std::unique_ptr<Napi::AsyncContext> asyncContext_;
   std::vector<EventRecord> records_;
+  std::array<double, 4> conversation_{};  // the peers of the last batch that started a wake-up
+  size_t conversationSize_ = 0;
   enet_uint32 delayScannedAt_ = 0;  // when NextServiceDelay last walked the peers
   enet_uint32 boundedAt_ = 0;       // when BoundRoundTripTimes last walked them
   uint32_t scannedDelay_ = kNoDelay;

@@ -131,6 +131,35 @@ uint32_t Connection::NextServiceDelay() {
   return scannedDelay_;
 }
 
+// Whether the first event of a wake-up's batch comes from a peer of the previous batch that
+// started a wake-up (busy polling pays for a conversation, not for one peer after another), and
+// remembers this batch's peers; a batch from more peers than kConversationPeers is no
+// conversation.
+bool Connection::ContinuesConversation(const std::vector<EventRecord>& records) {
+  double first = kNoPeer;
+  for (const EventRecord& record : records) {
+    if (record.peer >= 0) {
+      first = record.peer;
+      break;
+    }
+  }
+  bool continues = first >= 0 && std::find(conversation_.begin(), conversation_.begin() + conversationSize_, first) !=
+                                     conversation_.begin() + conversationSize_;
+  conversationSize_ = 0;
+  for (const EventRecord& record : records) {
+    if (record.peer < 0 || std::find(conversation_.begin(), conversation_.begin() + conversationSize_, record.peer) !=
+                               conversation_.begin() + conversationSize_) {
+      continue;
+    }
+    if (conversationSize_ == conversation_.size()) {
+      conversationSize_ = 0;
+      break;
+    }
+    conversation_[conversationSize_++] = record.peer;
+  }
+  return continues;
+}
+
 void Connection::ReleasePackets(std::vector<EventRecord>& records) {
   for (EventRecord& record : records) {
     if (record.packet != nullptr) enet_packet_destroy(record.packet);
@@ -155,6 +184,7 @@ void Connection::Pump(bool socketFailed) {
   }
   bool delivered = true;
   bool anyEvents = false;
+  bool sameConversation = false;
   EventPump* wokenPump = pump_;
   for (int batch = 0; batch < kMaxBatchesPerWake; ++batch) {
     records_.clear();
@@ -178,6 +208,7 @@ void Connection::Pump(bool socketFailed) {
     }
     if (socketFailed) records_.push_back(EventRecord{EVENT_ERROR, kNoPeer, 0, 0, 0, nullptr});
     if (records_.empty()) break;
+    if (!anyEvents) sameConversation = ContinuesConversation(records_);
     anyEvents = true;
     bool full = records_.size() >= batchCapacity_;
     EventPump* pump = pump_;
@@ -197,7 +228,7 @@ void Connection::Pump(bool socketFailed) {
   if (!delivered) StopPump();
   // Replies queued by the handlers leave in as few datagrams as possible.
   if (delivered && pump_ != nullptr) FlushAndSchedule();
-  if (pump_ != nullptr && pump_ == wokenPump) pump_->WakeEnded(anyEvents);
+  if (pump_ != nullptr && pump_ == wokenPump) pump_->WakeEnded(anyEvents, sameConversation);
   napi_close_handle_scope(env, scope);
 }
 

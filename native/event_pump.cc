@@ -93,18 +93,17 @@ void EventPump::StopIdleUnlessNeeded() {
   if (!flushRequested_ && !spinning_) uv_idle_stop(&idle_);
 }
 
-void EventPump::WakeEnded(bool delivered) {
+void EventPump::WakeEnded(bool delivered, bool sameConversation) {
   if (closing_ || !delivered || spinNs_ == 0) return;
-  uint64_t now = uv_hrtime();
-  if (hitRate_ > kSpinWhenAbove) {
-    spinning_ = true;
-    spinScored_ = false;
-    spinUntil_ = now + spinNs_;
+  if (arrived_) Score(arrivedInTime_ && sameConversation);
+  arrived_ = false;
+  wokeAt_ = uv_hrtime();
+  spinning_ = hitRate_ > kSpinWhenAbove;
+  if (spinning_) {
+    spinUntil_ = wokeAt_ + spinNs_;
     uv_idle_start(&idle_, OnIdle);
   } else {
-    spinning_ = false;
     StopIdleUnlessNeeded();
-    wokeAt_ = now;
   }
 }
 
@@ -112,18 +111,14 @@ void EventPump::Score(bool hit) {
   hitRate_ = hit ? hitRate_ + ((kHitScale - hitRate_) >> 3) : hitRate_ - (hitRate_ >> 3);
 }
 
-// Data arrived: a hit if it came while spinning, or (not spinning) soon enough after the last
-// busy wake-up that a spin would have caught it. The spin goes on: what arrived may be only
-// ENet's acknowledgement of a reply, with the next packet right behind it.
+// The first data after a wake-up that delivered events: did it come within the spin time? It is
+// scored once that wake-up's events are known (WakeEnded). What arrives first may be only ENet's
+// acknowledgement of a reply, with the next packet right behind it, so a spin goes on until a
+// wake-up delivers events or its time is up.
 void EventPump::NoteArrival() {
-  if (spinNs_ == 0) return;
-  if (spinning_) {
-    if (!spinScored_) Score(true);
-    spinScored_ = true;
-  } else if (wokeAt_ != 0) {
-    Score(uv_hrtime() - wokeAt_ <= spinNs_);
-    wokeAt_ = 0;
-  }
+  if (spinNs_ == 0 || arrived_ || wokeAt_ == 0) return;
+  arrived_ = true;
+  arrivedInTime_ = uv_hrtime() - wokeAt_ <= spinNs_;
 }
 
 void EventPump::SetRef(bool ref) {
@@ -151,10 +146,7 @@ void EventPump::OnIdle(uv_idle_t* handle) {
     pump->flushRequested_ = false;
     if (pump->owner_ != nullptr) pump->owner_->FlushAndSchedule();
   }
-  if (pump->spinning_ && uv_hrtime() >= pump->spinUntil_) {
-    pump->spinning_ = false;
-    if (!pump->spinScored_) pump->Score(false);
-  }
+  if (pump->spinning_ && uv_hrtime() >= pump->spinUntil_) pump->spinning_ = false;
   pump->StopIdleUnlessNeeded();
 }
 

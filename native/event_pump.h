@@ -10,9 +10,10 @@
 // and the scheduler's wake-up latency, which is most of a round trip's time on loopback and what
 // bounds a stream with packets in flight. So after a wake-up that delivered events, the pump
 // keeps the idle handle running (the loop then polls with a zero timeout, and every other handle
-// and callback still runs) for up to `busyPollMicros`, but only while that pays: it tracks how
-// often data arrived within that time of the last wake-up, and spins only when it mostly did.
-// A server whose packets come further apart sleeps as before.
+// and callback still runs) for up to `busyPollMicros`, but only while that pays: while the next
+// packets mostly came within that time, from a peer of the wake-up before (a conversation: a
+// reply to what was just sent). A server whose packets come further apart, or from one peer after
+// another as a game server's clients do, sleeps as before.
 #ifndef GODOT_ENET_EVENT_PUMP_H
 #define GODOT_ENET_EVENT_PUMP_H
 
@@ -42,8 +43,9 @@ class EventPump {
   // The host was just flushed: a pending end-of-iteration flush has nothing left to do.
   void FlushDone();
 
-  // A wake-up ended; `delivered` if it handed events to JavaScript (then more may follow soon).
-  void WakeEnded(bool delivered);
+  // A wake-up ended. `delivered`: it handed events to JavaScript (then more may follow soon);
+  // `sameConversation`: its first event came from a peer of the last wake-up that delivered.
+  void WakeEnded(bool delivered, bool sameConversation);
 
   void SetRef(bool ref);
 
@@ -71,10 +73,11 @@ class EventPump {
   bool flushRequested_ = false;
   uint64_t spinNs_ = 0;
   bool spinning_ = false;
-  bool spinScored_ = false;  // data came during the current spin
-  uint64_t spinUntil_ = 0;  // uv_hrtime() at which the current spin ends
-  uint64_t wokeAt_ = 0;     // when the last wake-up that delivered events ended, if not spinning
-  uint32_t hitRate_ = 0;    // share of arrivals within the spin time, out of kHitScale
+  uint64_t spinUntil_ = 0;      // uv_hrtime() at which the current spin ends
+  uint64_t wokeAt_ = 0;         // when the last wake-up that delivered events ended
+  bool arrived_ = false;        // data came since then
+  bool arrivedInTime_ = false;  // ... within the spin time
+  uint32_t hitRate_ = 0;        // share of such arrivals that a spin pays for, out of kHitScale
   bool closing_ = false;
   bool envCleanup_ = false;
   napi_async_cleanup_hook_handle cleanupHook_ = nullptr;

@@ -858,7 +858,7 @@ describe('event-driven mode: process and threads', () => {
       expect(report.error).toBeUndefined();
       expect(report.inOrder).toBe(1000);
     }
-    // Measured here: 1.0 sleeps per round trip without, 0.02 with 1000 µs (0.06 with the default 50).
+    // Measured here: 1.0 sleeps per round trip without, 0.02–0.06 with 1000 µs.
     expect(off.sleepsPerRoundTrip).toBeGreaterThan(0.5);
     expect(on.sleepsPerRoundTrip).toBeLessThan(0.25);
     // Idle, the spinning server spins at most 1 ms more and then sleeps: measured ~1 ms of CPU in
