@@ -4,6 +4,7 @@
       'target_name': 'godot_enet',
       'sources': [
         'native/addon.cc',
+        'native/borrowed_slab.cc',
         'native/certificate.cc',
         'native/codec_binding.cc',
         'native/compress/compressor.c',

@@ -14,6 +14,7 @@ const SERVERS = [
   { id: 'native', label: 'native C ENet 1.3.18', native: true },
   { id: 'event', label: 'godot-enet, event-driven', loop: true, ...nodeServer('addon-event.js') },
   { id: 'event-no-spin', label: 'godot-enet, event-driven, busy polling off', loop: true, ...nodeServer('addon-event.js', '--busy-poll', '0') },
+  { id: 'event-borrow', label: 'godot-enet, event-driven, borrowed packets', loop: true, ...nodeServer('addon-event.js', '--borrow') },
   { id: 'poll', label: 'godot-enet, service() polling', loop: true, ...nodeServer('addon-poll.js') },
   { id: 'dgram', label: 'node:dgram echo (no protocol)', loop: true, raw: true, ...nodeServer('dgram.js') },
   { id: 'npm-enet', label: 'npm enet 0.2.9', loop: true, range: true, ...nodeServer('npm-enet.js') },

@@ -86,6 +86,15 @@ export interface StartOptions {
    * spins shows up to a full core busy while it does.
    */
   busyPollMicros?: number;
+  /**
+   * Borrowed packets (default false): a `'receive'` packet under 16 KiB is a view into memory
+   * the host reuses for its next batch, which spares an allocation per batch. It is valid until
+   * the handler returns; after that it is empty (`length` 0, reads throw `RangeError`), never a
+   * later packet's bytes. Echoing it with `peer.send()` in the handler is fine (sends copy);
+   * `Buffer.from(packet)` copies what you keep. Events that `stop()` in a handler holds back get
+   * their own copy.
+   */
+  borrowPackets?: boolean;
 }
 
 /** See StartOptions.busyPollMicros; native/connection_events.cc has the same maximum. */
@@ -130,6 +139,8 @@ const EVENT_DTLS_FAILURES = -2 as EventType;
 interface BatchCursor {
   count: number;
   small: ArrayBuffer | undefined;
+  /** Whether `small` is lent for the batch only (StartOptions.borrowPackets). */
+  borrowed: boolean;
   large: Buffer[] | undefined;
   next: number;
   largeIndex: number;
@@ -160,6 +171,8 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
   readonly #peers = new Map<number, ENetPacketPeer>();
 
   #batch: Float64Array | undefined;
+  /** Whether the batches of the current start() lend their small packets (borrowPackets). */
+  #borrowing = false;
   /** Sends queued during a batch (made by start() for the host's peer slots). */
   #sendBatch: SendBatch | undefined;
   /** The host's maxPeers. */
@@ -510,11 +523,13 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
     const busyPollMicros = options?.busyPollMicros === undefined
       ? DEFAULT_BUSY_POLL_MICROS
       : integer('busyPollMicros', options.busyPollMicros, 0, MAX_BUSY_POLL_MICROS);
+    const borrowPackets = options?.borrowPackets === undefined ? false : boolean('borrowPackets', options.borrowPackets);
     if (this.#started) return this;
     this.#batch ??= new Float64Array(BATCH_EVENTS * EventField.BatchCount);
     if (this.#sendBatch?.slots !== this.#slots) this.#sendBatch = new SendBatch(this.#slots);
     const sends = this.#sendBatch;
-    const result = this.native.start(this.#onBatch, this.#batch, sends.queue, sends.bytes, sends.peers, busyPollMicros);
+    const result = this.native.start(this.#onBatch, this.#batch, sends.queue, sends.bytes, sends.peers, busyPollMicros, borrowPackets);
+    this.#borrowing = borrowPackets;
     if (result !== ErrorCode.OK) throw new ENetError(result, 'cannot watch the host socket on the event loop');
     this.#started = true;
     // Events held back by an earlier stop() come first, before the next batch can arrive.
@@ -557,7 +572,7 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
 
   readonly #onBatch = (count: number, small: ArrayBuffer | undefined, large: Buffer[] | undefined): void => {
     const batch = this.#batch!;
-    const cursor: BatchCursor = { count, small, large, next: 0, largeIndex: 0 };
+    const cursor: BatchCursor = { count, small, borrowed: this.#borrowing, large, next: 0, largeIndex: 0 };
     this.#cursor = cursor;
     let failure: unknown;
     try {
@@ -639,7 +654,10 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
     const type = this.#batch![at + EventField.Type] as EventType;
     // DTLS failures stay queued natively: the next service() or batch takes them.
     if (type === EVENT_DTLS_FAILURES) return { type: EventType.EVENT_NONE, peer: null, data: 0, channel: 0, flags: 0 };
-    return this.#hold(type, this.#batch!, at, type === EventType.EVENT_RECEIVE ? this.#packetAt(cursor, at) : undefined);
+    const packet = type === EventType.EVENT_RECEIVE ? this.#packetAt(cursor, at) : undefined;
+    // A borrowed packet dies with its batch; a held one outlives it.
+    const own = cursor.borrowed && packet !== undefined && this.#batch![at + EventField.Offset] >= 0;
+    return this.#hold(type, this.#batch!, at, own ? Buffer.from(packet) : packet);
   }
 
   /** An event read from `view` at `at`, its peer resolved. */

@@ -60,7 +60,7 @@ export interface NativeConnection {
   dtlsSessions(): [sessions: number, handshaking: number];
   peerDtlsInfo(peer: number): { cipherSuite: string; certificate: Buffer | null } | null;
   start(onEvents: BatchListener, batchView: Float64Array, sendQueue: Float64Array, sendBytes: Uint8Array,
-    sendPeers: Float64Array, busyPollMicros: number): number;
+    sendPeers: Float64Array, busyPollMicros: number, borrowPackets: boolean): number;
   stop(): void;
   setRef(ref: boolean): void;
 

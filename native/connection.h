@@ -10,6 +10,7 @@
 #include <napi.h>
 #include <enet/enet.h>
 
+#include "borrowed_slab.h"
 #include "peer_window.h"
 
 #include <array>
@@ -133,6 +134,8 @@ class Connection : public Napi::ObjectWrap<Connection> {
   static void ReleasePackets(std::vector<EventRecord>& records);
   // False when JavaScript can no longer run (the environment is shutting down).
   bool Deliver(napi_env env, std::vector<EventRecord>& records);
+  bool FillAndCall(napi_env env, std::vector<EventRecord>& records, uint8_t* smallData, napi_value smallPackets,
+                   size_t largeCount, napi_value largePackets);
   uint32_t NextServiceDelay();
   bool ContinuesConversation(const std::vector<EventRecord>& records);
   void Touched();
@@ -191,6 +194,8 @@ class Connection : public Napi::ObjectWrap<Connection> {
   Napi::ObjectReference self_;  // a started host stays alive, like a listening socket
   std::unique_ptr<Napi::AsyncContext> asyncContext_;
   std::vector<EventRecord> records_;
+  bool borrowPackets_ = false;
+  BorrowedSlab borrowed_;  // outlives every start(): a handler may stop the host mid-batch
   std::array<double, 4> conversation_{};  // the peers of the last batch that started a wake-up
   size_t conversationSize_ = 0;
   enet_uint32 delayScannedAt_ = 0;  // when NextServiceDelay last walked the peers

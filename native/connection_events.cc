@@ -25,14 +25,15 @@ constexpr double kMaxBusyPollMicros = 1000;
 }  // namespace
 
 // start(onEvents(count, smallPackets?, largePackets?), batchView: Float64Array, sendQueue:
-// Float64Array, sendBytes: Uint8Array, sendPeers: Float64Array, busyPollMicros): error number.
+// Float64Array, sendBytes: Uint8Array, sendPeers: Float64Array, busyPollMicros, borrowPackets):
+// error number.
 Napi::Value Connection::Start(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (host_ == nullptr) return Napi::Number::New(env, ERR_UNCONFIGURED);
   if (pump_ != nullptr) return Napi::Number::New(env, OK);
-  if (info.Length() < 6 || !info[0].IsFunction() || !info[1].IsTypedArray() ||
+  if (info.Length() < 7 || !info[0].IsFunction() || !info[1].IsTypedArray() ||
       info[1].As<Napi::TypedArray>().TypedArrayType() != napi_float64_array ||
-      info[1].As<Napi::Float64Array>().ElementLength() < BATCH_FIELDS || !info[5].IsNumber()) {
+      info[1].As<Napi::Float64Array>().ElementLength() < BATCH_FIELDS || !info[5].IsNumber() || !info[6].IsBoolean()) {
     return Napi::Number::New(env, ERR_INVALID_PARAMETER);
   }
   double busyPollMicros = info[5].As<Napi::Number>().DoubleValue();
@@ -44,6 +45,7 @@ Napi::Value Connection::Start(const Napi::CallbackInfo& info) {
     return Napi::Number::New(env, FAILED);
   }
 
+  borrowPackets_ = info[6].As<Napi::Boolean>().Value();
   Napi::Float64Array view = info[1].As<Napi::Float64Array>();
   onEvents_ = Napi::Persistent(info[0].As<Napi::Function>());
   batchRef_ = Napi::Persistent(view);
@@ -249,14 +251,25 @@ bool Connection::Deliver(napi_env env, std::vector<EventRecord>& records) {
       largeCount++;
     }
   }
-  napi_value undefined, smallPackets, largePackets, count, callback, receiver, result;
+  napi_value undefined, smallPackets, largePackets;
   if (napi_get_undefined(env, &undefined) != napi_ok) return false;
   smallPackets = largePackets = undefined;
   uint8_t* smallData = nullptr;
   // Created even for zero-length packets only: JavaScript slices every small packet out of it.
-  if (smallCount > 0 && napi_create_arraybuffer(env, smallBytes, reinterpret_cast<void**>(&smallData), &smallPackets) != napi_ok) {
+  napi_value lent = smallCount > 0 && borrowPackets_ ? borrowed_.Lend(env, smallBytes, &smallData) : nullptr;
+  if (lent != nullptr) {
+    smallPackets = lent;
+  } else if (smallCount > 0 && napi_create_arraybuffer(env, smallBytes, reinterpret_cast<void**>(&smallData), &smallPackets) != napi_ok) {
     return false;
   }
+  bool delivered = FillAndCall(env, records, smallData, smallPackets, largeCount, largePackets);
+  if (lent != nullptr) borrowed_.Reclaim(env, lent);  // views kept past the handlers now read as empty
+  return delivered;
+}
+
+// Deliver's second half: writes the records and packets, then calls JavaScript.
+bool Connection::FillAndCall(napi_env env, std::vector<EventRecord>& records, uint8_t* smallData,
+                             napi_value smallPackets, size_t largeCount, napi_value largePackets) {
   if (largeCount > 0 && napi_create_array_with_length(env, largeCount, &largePackets) != napi_ok) return false;
 
   size_t offset = 0;
@@ -284,6 +297,7 @@ bool Connection::Deliver(napi_env env, std::vector<EventRecord>& records) {
     }
   }
 
+  napi_value count, callback, receiver, result;
   if (napi_create_double(env, static_cast<double>(records.size()), &count) != napi_ok ||
       napi_get_reference_value(env, onEvents_, &callback) != napi_ok ||
       napi_get_reference_value(env, self_, &receiver) != napi_ok || callback == nullptr) {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { describe, expect, it } from 'vitest';
-import type { ENetConnectionEvents } from '../lib/ENetConnection';
+import type { ENetConnectionEvents, StartOptions } from '../lib/ENetConnection';
 import {
   ENetConnection,
   ENetError,
@@ -90,11 +90,11 @@ interface StartedPair {
 }
 
 /** A started server and a started client connected to it (both CONNECT events seen). */
-async function startedPair(channels = 4, data = 0): Promise<StartedPair> {
+async function startedPair(channels = 4, data = 0, serverOptions: StartOptions = {}): Promise<StartedPair> {
   const srv = server();
   const client = host();
   client.createHost(1);
-  srv.start();
+  srv.start(serverOptions);
   client.start();
   const serverConnect = next(srv, 'connect', 3000);
   const clientConnect = next(client, 'connect', 3000);
@@ -832,6 +832,95 @@ describe('event-driven mode: errors', () => {
       events: [],
     });
     expect(report.ms).toBeLessThan(3000);
+  });
+});
+
+describe('event-driven mode: borrowed packets', () => {
+  const BORROW = { borrowPackets: true };
+
+  it('are right inside the handler, echo intact, and read as empty (reads throw RangeError) once it returned; large ones stay owned', async () => {
+    const { server: srv, client, clientPeer } = await startedPair(4, 0, BORROW);
+    const sizes = Array.from({ length: 400 }, (_, i) => (i === 200 ? 20_000 : i === 100 ? 0 : 4 + ((i * 37) % 1400)));
+    const kept: Buffer[] = [];
+    const wrong: number[] = [];
+    srv.on('receive', (peer, packet, channel, flags) => {
+      const index = kept.length;
+      if (sha256(packet) !== sha256(sizes[index] === 0 ? Buffer.alloc(0) : tagged(index, sizes[index]))) wrong.push(index);
+      kept.push(packet);
+      expect(peer.send(channel, packet, flags & FLAG_RELIABLE)).toBe(ErrorCode.OK);  // a send copies
+    });
+    const echoes: Buffer[] = [];
+    client.on('receive', (_peer, packet) => echoes.push(packet));
+    sizes.forEach((size, i) => clientPeer.send(1, size === 0 ? Buffer.alloc(0) : tagged(i, size), FLAG_RELIABLE));
+    await until(() => echoes.length === sizes.length, 5000, 'every echo');
+    expect(wrong).toEqual([]);
+    echoes.forEach((echo, i) => expect(sha256(echo), `echo ${i}`).toBe(sha256(sizes[i] === 0 ? Buffer.alloc(0) : tagged(i, sizes[i]))));
+    // Past their handlers: the small ones are empty, the 20 000-byte one is ENet's own memory, kept.
+    kept.forEach((packet, i) => expect(packet.length, `packet ${i}`).toBe(i === 200 ? 20_000 : 0));
+    expect(sha256(kept[200])).toBe(sha256(tagged(200, 20_000)));
+    expect(() => kept[5].readUInt32LE(0)).toThrow(RangeError);
+    expect(kept[5][0]).toBeUndefined();
+  });
+
+  it('a copy made in the handler keeps its bytes while the host reuses the memory for later batches', async () => {
+    const { server: srv, client, clientPeer } = await startedPair(4, 0, BORROW);
+    const copies: Buffer[] = [];
+    srv.on('receive', (_peer, packet) => copies.push(Buffer.from(packet)));
+    for (let round = 0; round < 20; round++) {
+      for (let i = 0; i < 50; i++) clientPeer.send(0, tagged(round * 50 + i, 64 + i), FLAG_RELIABLE);
+      client.flush();
+      await until(() => copies.length === (round + 1) * 50, 3000, `round ${round}`);
+    }
+    copies.forEach((copy, i) => expect(sha256(copy), `packet ${i}`).toBe(sha256(tagged(i, 64 + (i % 50)))));
+  });
+
+  it('a borrowed buffer transferred away in a handler is never reused, and outlives the host', async () => {
+    const { server: srv, client, clientPeer } = await startedPair(4, 0, BORROW);
+    let transferred: ArrayBuffer | undefined;
+    let offset = -1;
+    let received = 0;
+    srv.on('receive', (_peer, packet) => {
+      if (received++ === 3) {
+        offset = packet.byteOffset;
+        transferred = structuredClone(packet.buffer, { transfer: [packet.buffer] });
+      }
+    });
+    for (let i = 0; i < 10; i++) clientPeer.send(0, tagged(i, 100), FLAG_RELIABLE);
+    client.flush();
+    await until(() => received === 10, 3000, 'the first ten');
+    for (let i = 10; i < 300; i++) clientPeer.send(0, tagged(i, 100), FLAG_RELIABLE);
+    await until(() => received === 300, 3000, 'later batches');
+    srv.destroy();
+    gc();
+    await sleep(20);  // finalizers run on the loop
+    gc();
+    expect(transferred).toBeInstanceOf(ArrayBuffer);
+    expect(sha256(new Uint8Array(transferred!, offset, 100))).toBe(sha256(tagged(3, 100)));
+  });
+
+  it('stop() in a handler: the held-back rest of a borrowed batch has its own bytes', async () => {
+    const { server: srv, client, clientPeer } = await startedPair(4, 0, BORROW);
+    const COUNT = 60;
+    const held: Buffer[] = [];
+    srv.once('receive', () => {
+      srv.stop();
+      for (let event = srv.service(0); event.type !== EventType.EVENT_NONE; event = srv.service(0)) {
+        if (event.type === EventType.EVENT_RECEIVE) held.push(event.peer!.getPacket()!);
+      }
+    });
+    for (let i = 0; i < COUNT; i++) clientPeer.send(1, tagged(i, 40), FLAG_RELIABLE);
+    client.flush();
+    await until(() => held.length > 0, 3000, 'the batch');
+    await pollUntil([srv], (_, event) => {
+      if (event.type === EventType.EVENT_RECEIVE) held.push(event.peer!.getPacket()!);
+    }, () => held.length >= COUNT - 1, 3000, 'every packet');
+    held.forEach((packet, i) => expect(sha256(packet), `packet ${i + 1}`).toBe(sha256(tagged(i + 1, 40))));
+  });
+
+  it('start() rejects a non-boolean borrowPackets with ERR_INVALID_PARAMETER', () => {
+    const srv = server();
+    expect(() => srv.start({ borrowPackets: 1 as unknown as boolean })).toThrow(ENetError);
+    expect(srv.isStarted()).toBe(false);
   });
 });
 
