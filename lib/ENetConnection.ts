@@ -114,7 +114,8 @@ export interface ENetConnectionEvents {
   /**
    * A packet arrived on `channel` with ENet `flags` (as `getPacketFlags()`). It is not queued on
    * the peer. `packet` stays valid, but may share memory with the batch it arrived in:
-   * `Buffer.from(packet)` what you keep for long.
+   * `Buffer.from(packet)` what you keep for long. With `start({ borrowPackets: true })` a packet
+   * under 16 KiB is valid only until the handler returns (StartOptions.borrowPackets).
    */
   receive: [peer: ENetPacketPeer, packet: Buffer, channel: number, flags: number];
   /**
