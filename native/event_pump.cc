@@ -7,7 +7,7 @@ namespace godot_enet {
 namespace {
 
 // hitRate_ is a moving average (weight 1/8 per arrival) in fixed point; spinning starts once
-// more than half of the recent arrivals came within the spin time.
+// more than half of the recent arrivals were hits (in time and from the same conversation).
 constexpr uint32_t kHitScale = 1024;
 constexpr uint32_t kSpinWhenAbove = kHitScale / 2;
 

@@ -63,7 +63,10 @@ describeGodot('RPCs: a Node SceneMultiplayerClient in a Godot server\'s game', (
     await until(() => replies.length === values.length, 10_000, 'the replies');
     expect(replies).toEqual(values.map((value, index) => [index, value]));
     expect(calls.filter((call) => call.method === 'reply').every((call) => call.sender === 1)).toBe(true);
-    const echoed = godot.reports<{ method: string; sender: number; types: string[] }>('call').filter((call) => call.method === 'echo');
+    // Godot's report lines come over a pipe, which may lag behind its replies over UDP.
+    const echoCalls = () => godot.reports<{ method: string; sender: number; types: string[] }>('call').filter((call) => call.method === 'echo');
+    await until(() => echoCalls().length >= values.length, 10_000, 'Godot to report every echo call');
+    const echoed = echoCalls();
     expect(echoed.map((call) => call.types[1])).toEqual(['Nil', 'bool', 'int', 'int', 'int', 'float', 'float', 'String',
       'StringName', 'Vector2', 'Vector3i', 'Array', 'Dictionary', 'PackedByteArray', 'PackedFloat32Array', 'PackedInt32Array']);
     expect(echoed.every((call) => call.sender === client.getUniqueId())).toBe(true);
