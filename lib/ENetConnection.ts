@@ -81,8 +81,9 @@ export interface StartOptions {
    * loop costs two context switches and the scheduler's latency, which on a fast network is most
    * of a round trip. After a wake-up that delivered events, the host keeps the loop polling its
    * socket without sleeping (other callbacks and timers still run) for up to this long, but only
-   * while that pays: while most packets recently came within this time of the previous
-   * wake-up. A host whose traffic comes further apart sleeps as it would without; one that
+   * while that pays: while most recent packets came within this time, from the peers the
+   * previous wake-up served (a conversation). A host whose traffic comes further apart, or from
+   * one peer after another as a game server's clients do, sleeps as it would without; one that
    * spins shows up to a full core busy while it does.
    */
   busyPollMicros?: number;
@@ -530,8 +531,8 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
     if (this.#sendBatch?.slots !== this.#slots) this.#sendBatch = new SendBatch(this.#slots);
     const sends = this.#sendBatch;
     const result = this.native.start(this.#onBatch, this.#batch, sends.queue, sends.bytes, sends.peers, busyPollMicros, borrowPackets);
-    this.#borrowing = borrowPackets;
     if (result !== ErrorCode.OK) throw new ENetError(result, 'cannot watch the host socket on the event loop');
+    this.#borrowing = borrowPackets;
     this.#started = true;
     // Events held back by an earlier stop() come first, before the next batch can arrive.
     if (this.#pending.length > 0) process.nextTick(() => this.#emitPending());

@@ -135,24 +135,18 @@ uint32_t Connection::NextServiceDelay() {
 
 // Whether the first event of a wake-up's batch comes from a peer of the previous batch that
 // started a wake-up (busy polling pays for a conversation, not for one peer after another), and
-// remembers this batch's peers; a batch from more peers than kConversationPeers is no
+// remembers this batch's peers; a batch from more peers than conversation_ holds is no
 // conversation.
 bool Connection::ContinuesConversation(const std::vector<EventRecord>& records) {
-  double first = kNoPeer;
-  for (const EventRecord& record : records) {
-    if (record.peer >= 0) {
-      first = record.peer;
-      break;
-    }
-  }
-  bool continues = first >= 0 && std::find(conversation_.begin(), conversation_.begin() + conversationSize_, first) !=
-                                     conversation_.begin() + conversationSize_;
+  auto known = [this](double peer) {
+    return std::find(conversation_.begin(), conversation_.begin() + conversationSize_, peer) !=
+           conversation_.begin() + conversationSize_;
+  };
+  auto first = std::find_if(records.begin(), records.end(), [](const EventRecord& record) { return record.peer >= 0; });
+  bool continues = first != records.end() && known(first->peer);
   conversationSize_ = 0;
   for (const EventRecord& record : records) {
-    if (record.peer < 0 || std::find(conversation_.begin(), conversation_.begin() + conversationSize_, record.peer) !=
-                               conversation_.begin() + conversationSize_) {
-      continue;
-    }
+    if (record.peer < 0 || known(record.peer)) continue;
     if (conversationSize_ == conversation_.size()) {
       conversationSize_ = 0;
       break;
