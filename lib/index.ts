@@ -74,6 +74,13 @@ export const versions: Readonly<{
   enet: string;
   /** The version of the mbedTLS library the addon runs with (used for DTLS). */
   mbedtls: string;
+  /**
+   * What seals and opens DTLS records of the ChaCha20-Poly1305 suites: the OpenSSL of the process
+   * (Node's own, e.g. `'OpenSSL 3.0.17 1 Jul 2025 (the host's)'`), several times faster, or, where
+   * the process has no OpenSSL 3 or `GODOT_ENET_HOST_OPENSSL=0` is set,
+   * `'mbedTLS 3.6.x (portable C)'`.
+   */
+  chacha20Poly1305: string;
   /** zlib's version (COMPRESS_ZLIB). */
   zlib: string;
   /** zstd's version (COMPRESS_ZSTD). */
@@ -81,6 +88,7 @@ export const versions: Readonly<{
 }> = Object.freeze({
   enet: addon.versions.enet,
   mbedtls: addon.versions.mbedtlsLinked,
+  chacha20Poly1305: addon.versions.chacha20Poly1305,
   zlib: addon.versions.zlib,
   zstd: addon.versions.zstd,
 });

@@ -11,6 +11,7 @@
 #include "certificate.h"
 #include "codec_binding.h"
 #include "connection.h"
+#include "host_aead.h"
 
 namespace {
 
@@ -41,6 +42,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     mbedtls_version_get_string(linked);
     return std::string(linked);
   }());
+  const char* hostOpenssl = host_aead_description();
+  versions.Set("chacha20Poly1305", hostOpenssl != nullptr ? std::string(hostOpenssl) + " (the host's)"
+                                                          : "mbedTLS " MBEDTLS_VERSION_STRING " (portable C)");
   versions.Set("zlib", zlibVersion());
   versions.Set("zstd", ZSTD_versionString());
   exports.Set("versions", versions);

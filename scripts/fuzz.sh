@@ -51,8 +51,9 @@ build() {
   mkdir -p "$OUT"
   # The big libraries, with the defines of deps/*.gyp, instrumented so that the fuzzer sees
   # their branches too (mbedTLS parses handshakes, zlib/zstd decode network bytes).
-  archive mbedtls "$CFLAGS_LIB -Ideps/src/mbedtls/include -Ideps/src/mbedtls/library -Ideps \
-    -DMBEDTLS_USER_CONFIG_FILE=<mbedtls_user_config.h>" $(sources mbedtls library)
+  # With our ChaCha20-Poly1305 (native/crypto), as deps/mbedtls.gyp builds it.
+  archive mbedtls "$CFLAGS_LIB -Ideps/src/mbedtls/include -Ideps/src/mbedtls/library -Ideps -Inative/crypto \
+    -DMBEDTLS_USER_CONFIG_FILE=<mbedtls_user_config.h>" $(sources mbedtls library) native/crypto/*.c
   archive zlib "$CFLAGS_LIB -Ideps/src/zlib -fvisibility=hidden" \
     $(sources zlib . compress.c uncompr.c infback.c gzclose.c gzlib.c gzread.c gzwrite.c)
   archive zstd "$CFLAGS_LIB -Ideps/src/zstd/lib -Ideps/src/zstd/lib/common -fvisibility=hidden \
@@ -73,7 +74,7 @@ build() {
   local newest
   newest=$(ls -t "${ours[@]}" native/platform/*.h native/compress/*.h deps/mbedtls_user_config.h | head -1)
   if [ ! -f "$OUT/libcore.a" ] || [ "$newest" -nt "$OUT/libcore.a" ]; then rm -f "$OUT/libcore.stamp"; fi
-  archive core "$CFLAGS_LIB -Ideps/src/enet/include -Inative -Ideps/src -Ideps/src/mbedtls/include -Ideps \
+  archive core "$CFLAGS_LIB -Ideps/src/enet/include -Inative -Ideps/src -Ideps/src/mbedtls/include -Ideps -Inative/crypto \
     -DMBEDTLS_USER_CONFIG_FILE=<mbedtls_user_config.h>" "${ours[@]}"
   for t in $ALL_TARGETS; do
     local mode
@@ -81,10 +82,10 @@ build() {
     if [ ! -x "$OUT/fuzz_$t" ] || [ fuzz/fuzz_host.c -nt "$OUT/fuzz_$t" ] || [ "$OUT/libcore.a" -nt "$OUT/fuzz_$t" ] || [ "$OUT/libenet.a" -nt "$OUT/fuzz_$t" ]; then
       echo "fuzz: linking fuzz_$t"
       $CC -g -O1 -Wall -Wextra -fsanitize=fuzzer $SAN -DFUZZ_MODE_$mode \
-        -Ideps/src/enet/include -Inative -Ideps/src/mbedtls/include -Ideps \
+        -Ideps/src/enet/include -Inative -Ideps/src/mbedtls/include -Ideps -Inative/crypto \
         -DMBEDTLS_USER_CONFIG_FILE=\"mbedtls_user_config.h\" \
         fuzz/fuzz_host.c -Wl,--wrap=enet_time_get \
-        "$OUT/libcore.a" "$OUT/libenet.a" "$OUT/libmbedtls.a" "$OUT/libzlib.a" "$OUT/libzstd.a" -lpthread \
+        "$OUT/libcore.a" "$OUT/libenet.a" "$OUT/libmbedtls.a" "$OUT/libzlib.a" "$OUT/libzstd.a" -lpthread -ldl \
         -o "$OUT/fuzz_$t"
     fi
   done

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
+import { fork, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  Crypto, CryptoKey, DtlsError, ENetConnection, ENetPacketPeer, EventType, TLSOptions, X509Certificate,
+  Crypto, CryptoKey, DtlsError, ENetConnection, ENetPacketPeer, EventType, TLSOptions, X509Certificate, versions,
 } from '../lib/index';
 import { certificateSerial } from '../lib/Crypto';
 import { addon } from '../lib/native';
@@ -345,5 +345,40 @@ describe('DTLS: load, hostile input and lifetimes', () => {
     expect(error).toBeInstanceOf(DtlsError);
     expect(error.reason).toMatch(/Common Name/);
     expect(client.isStarted()).toBe(true);
+  });
+});
+
+describe('DTLS: ChaCha20-Poly1305 in the host\'s OpenSSL', () => {
+  const SIZES = [0, 1, 63, 64, 100, 127, 128, 129, 500, 1024, 1392, 5000];
+
+  it('Node\'s OpenSSL seals and opens here, mbedTLS\'s C where GODOT_ENET_HOST_OPENSSL=0, and the two agree at every size', async () => {
+    expect(versions.chacha20Poly1305).toMatch(/^OpenSSL 3\.\d+\.\d+.* \(the host's\)$/);
+    const child = fork(join(__dirname, 'fixtures/echo-server.js'), ['--dtls'],
+      { env: { ...process.env, GODOT_ENET_HOST_OPENSSL: '0' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    try {
+      const [listening] = (await once(child, 'message')) as [{ port: number; chacha20Poly1305: string }];
+      expect(listening.chacha20Poly1305).toMatch(/^mbedTLS 3\.6\.\d+ \(portable C\)$/);
+
+      const client = host();
+      client.createHost(1);
+      client.dtlsClientSetup('', TLSOptions.clientUnsafe());
+      client.start();
+      const peer = client.connectToHost('127.0.0.1', listening.port)!;
+      await once(client, 'connect');
+      expect(peer.getCipherSuite()).toMatch(/CHACHA20-POLY1305/);
+      // Each size both ways: records under and over the size at which OpenSSL takes over, ENet's
+      // acknowledgements, and fragments of the largest.
+      const echoes: Buffer[] = [];
+      client.on('receive', (_peer, packet) => { echoes.push(packet); });
+      for (const [index, size] of SIZES.entries()) {
+        expect(peer.send(0, pattern(size, index), ENetPacketPeer.FLAG_RELIABLE)).toBe(0);
+      }
+      const deadline = Date.now() + 10_000;
+      while (echoes.length < SIZES.length && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      expect(echoes.map((echo) => echo.length)).toEqual(SIZES);
+      for (const [index, size] of SIZES.entries()) expect(echoes[index].equals(pattern(size, index))).toBe(true);
+    } finally {
+      child.kill();
+    }
   });
 });

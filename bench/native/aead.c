@@ -2,11 +2,16 @@
  * aead: what sealing and opening one DTLS record costs in the addon's own mbedTLS, per cipher
  * suite's AEAD and record size (bench/ciphers.js builds and runs it).
  *
- *   aead SIZE...   one line per AEAD and size: "<name> <size> <microseconds>", the best of 5
+ *   aead SIZE...   one line per AEAD and size: "<name>\t<size>\t<microseconds>", the best of 5
  *                  rounds of 100,000 seal + open pairs (mbedtls_cipher_auth_{en,de}crypt_ext,
  *                  as mbedTLS's record layer calls them), each pair checked.
+ *
+ * ChaCha20-Poly1305 runs in the host's OpenSSL when this program is linked with libcrypto
+ * (native/crypto/host_aead.h), in mbedTLS's C with GODOT_ENET_HOST_OPENSSL=0; its name says which.
  */
 #include <mbedtls/cipher.h>
+
+#include "host_aead.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,7 +94,11 @@ main (int argc, char ** argv)
                 fprintf (stderr, "aead: %s failed at %zu bytes\n", aeads [a].name, size);
                 return 1;
             }
-            printf ("%s %zu %.3f\n", aeads [a].name, size, best);
+            if (aeads [a].type == MBEDTLS_CIPHER_CHACHA20_POLY1305)
+              printf ("%s, %s\t%zu\t%.3f\n", aeads [a].name,
+                      host_aead_description () != NULL ? host_aead_description () : "mbedTLS's C", size, best);
+            else
+              printf ("%s\t%zu\t%.3f\n", aeads [a].name, size, best);
             fflush (stdout);
         }
     }

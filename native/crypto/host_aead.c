@@ -1,0 +1,221 @@
+/*
+ * ChaCha20-Poly1305 from the host process's OpenSSL 3, looked up at run time (host_aead.h).
+ * OpenSSL's prototypes are declared here rather than included: the addon is built against no
+ * OpenSSL headers, and these calls and constants are OpenSSL 3's stable ABI.
+ */
+#ifndef _WIN32
+#define _GNU_SOURCE   /* RTLD_DEFAULT */
+#endif
+
+#include "host_aead.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifdef _WIN32
+#include <windows.h>
+#else
+#include <dlfcn.h>
+#include <pthread.h>
+#endif
+
+typedef struct evp_cipher_st EVP_CIPHER;
+typedef struct evp_cipher_ctx_st EVP_CIPHER_CTX;
+
+#define EVP_CTRL_AEAD_GET_TAG 0x10
+#define EVP_CTRL_AEAD_SET_TAG 0x11
+#define OPENSSL_VERSION 0
+
+static struct
+{
+    EVP_CIPHER * (* fetch) (void * libraryContext, const char * algorithm, const char * properties);
+    EVP_CIPHER_CTX * (* contextNew) (void);
+    void (* contextFree) (EVP_CIPHER_CTX * context);
+    int (* init) (EVP_CIPHER_CTX * context, const EVP_CIPHER * cipher, void * engine,
+                  const unsigned char * key, const unsigned char * iv, int encrypt);
+    int (* update) (EVP_CIPHER_CTX * context, unsigned char * output, int * outputLength,
+                    const unsigned char * input, int inputLength);
+    int (* final) (EVP_CIPHER_CTX * context, unsigned char * output, int * outputLength);
+    int (* control) (EVP_CIPHER_CTX * context, int type, int argument, void * pointer);
+    const char * (* version) (int type);
+    EVP_CIPHER * cipher;   /* fetched once, kept for the life of the process */
+} openssl;
+
+struct HostAead
+{
+    EVP_CIPHER_CTX * context;
+};
+
+static void * find_symbol (const char * name)
+{
+#ifdef _WIN32
+    return (void *) GetProcAddress (GetModuleHandleW (NULL), name);
+#else
+    return dlsym (RTLD_DEFAULT, name);
+#endif
+}
+
+static int passes_known_answer (void);
+
+static void load (void)
+{
+    const char * setting = getenv ("GODOT_ENET_HOST_OPENSSL");
+    if (setting != NULL && strcmp (setting, "0") == 0)
+      return;
+
+    /* Each assignment goes through a void pointer: ISO C has no cast between object and
+     * function pointers, but every platform Node runs on represents them alike. */
+    * (void **) & openssl.fetch = find_symbol ("EVP_CIPHER_fetch");
+    * (void **) & openssl.contextNew = find_symbol ("EVP_CIPHER_CTX_new");
+    * (void **) & openssl.contextFree = find_symbol ("EVP_CIPHER_CTX_free");
+    * (void **) & openssl.init = find_symbol ("EVP_CipherInit_ex");
+    * (void **) & openssl.update = find_symbol ("EVP_CipherUpdate");
+    * (void **) & openssl.final = find_symbol ("EVP_CipherFinal_ex");
+    * (void **) & openssl.control = find_symbol ("EVP_CIPHER_CTX_ctrl");
+    * (void **) & openssl.version = find_symbol ("OpenSSL_version");
+    if (openssl.fetch == NULL || openssl.contextNew == NULL || openssl.contextFree == NULL ||
+        openssl.init == NULL || openssl.update == NULL || openssl.final == NULL ||
+        openssl.control == NULL || openssl.version == NULL)
+      return;
+
+    /* NULL where the provider lacks it, as in FIPS mode. */
+    openssl.cipher = openssl.fetch (NULL, "ChaCha20-Poly1305", NULL);
+    if (openssl.cipher != NULL && ! passes_known_answer ())
+      openssl.cipher = NULL;   /* kept, not freed: whatever it is, it is not to be called again */
+}
+
+#ifdef _WIN32
+static INIT_ONCE loaded = INIT_ONCE_STATIC_INIT;
+
+static BOOL CALLBACK load_once (PINIT_ONCE once, PVOID parameter, PVOID * context)
+{
+    (void) once; (void) parameter; (void) context;
+    load ();
+    return TRUE;
+}
+
+static int available (void)
+{
+    InitOnceExecuteOnce (& loaded, load_once, NULL, NULL);
+    return openssl.cipher != NULL;
+}
+#else
+static pthread_once_t loaded = PTHREAD_ONCE_INIT;
+
+static int available (void)
+{
+    pthread_once (& loaded, load);
+    return openssl.cipher != NULL;
+}
+#endif
+
+const char * host_aead_description (void)
+{
+    return available () ? openssl.version (OPENSSL_VERSION) : NULL;
+}
+
+static HostAead * create (const unsigned char key [32])
+{
+    HostAead * aead = (HostAead *) malloc (sizeof (HostAead));
+    if (aead == NULL)
+      return NULL;
+    aead -> context = openssl.contextNew ();
+    if (aead -> context == NULL || openssl.init (aead -> context, openssl.cipher, NULL, key, NULL, 1) != 1)
+    {
+        host_aead_free (aead);
+        return NULL;
+    }
+    return aead;
+}
+
+HostAead * host_aead_new (const unsigned char key [32])
+{
+    return available () ? create (key) : NULL;
+}
+
+void host_aead_free (HostAead * aead)
+{
+    if (aead == NULL)
+      return;
+    if (aead -> context != NULL)
+      openssl.contextFree (aead -> context);   /* OpenSSL clears the key it held */
+    free (aead);
+}
+
+/* Starts one record: direction and nonce (the key stays), then the additional data. */
+static int begin (HostAead * aead, int encrypt, const unsigned char nonce [12],
+                  const unsigned char * aad, size_t aadLength, size_t length)
+{
+    int written;
+    if (aadLength > INT_MAX || length > INT_MAX)
+      return -1;
+    if (openssl.init (aead -> context, NULL, NULL, NULL, nonce, encrypt) != 1)
+      return -1;
+    if (aadLength > 0 && openssl.update (aead -> context, NULL, & written, aad, (int) aadLength) != 1)
+      return -1;
+    return 0;
+}
+
+static int transform (HostAead * aead, const unsigned char * input, size_t length, unsigned char * output)
+{
+    int written;
+    return length == 0 || openssl.update (aead -> context, output, & written, input, (int) length) == 1 ? 0 : -1;
+}
+
+int host_aead_seal (HostAead * aead, const unsigned char nonce [12],
+                    const unsigned char * aad, size_t aadLength,
+                    const unsigned char * input, size_t length, unsigned char * output,
+                    unsigned char tag [16])
+{
+    int written;
+    if (begin (aead, 1, nonce, aad, aadLength, length) != 0 || transform (aead, input, length, output) != 0 ||
+        openssl.final (aead -> context, output + length, & written) != 1 ||
+        openssl.control (aead -> context, EVP_CTRL_AEAD_GET_TAG, 16, tag) != 1)
+      return -1;
+    return 0;
+}
+
+int host_aead_open (HostAead * aead, const unsigned char nonce [12],
+                    const unsigned char * aad, size_t aadLength,
+                    const unsigned char * input, size_t length, unsigned char * output,
+                    const unsigned char tag [16])
+{
+    int written;
+    if (begin (aead, 0, nonce, aad, aadLength, length) != 0 ||
+        openssl.control (aead -> context, EVP_CTRL_AEAD_SET_TAG, 16, (void *) tag) != 1 ||
+        transform (aead, input, length, output) != 0)
+      return -1;
+    /* The only failure left is the tag's. */
+    return openssl.final (aead -> context, output + length, & written) == 1 ? 0 : 1;
+}
+
+/* RFC 8439, section 2.8.2: the library must seal it to the RFC's tag, open it back, and refuse
+ * it with one bit of the tag changed. */
+static int passes_known_answer (void)
+{
+    static const char text [] = "Ladies and Gentlemen of the class of '99: If I could offer you only one tip "
+                                "for the future, sunscreen would be it.";
+    static const unsigned char key [32] = {
+        0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8b, 0x8c, 0x8d, 0x8e, 0x8f,
+        0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f };
+    static const unsigned char nonce [12] = { 0x07, 0x00, 0x00, 0x00, 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47 };
+    static const unsigned char aad [12] = { 0x50, 0x51, 0x52, 0x53, 0xc0, 0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7 };
+    static const unsigned char expectedTag [16] = {
+        0x1a, 0xe1, 0x0b, 0x59, 0x4f, 0x09, 0xe2, 0x6a, 0x7e, 0x90, 0x2e, 0xcb, 0xd0, 0x60, 0x06, 0x91 };
+    const size_t length = sizeof (text) - 1;
+    unsigned char sealed [sizeof (text)], opened [sizeof (text)], tag [16];
+    int passed;
+    HostAead * aead = create (key);
+
+    if (aead == NULL)
+      return 0;
+    passed = host_aead_seal (aead, nonce, aad, sizeof (aad), (const unsigned char *) text, length, sealed, tag) == 0 &&
+             memcmp (tag, expectedTag, sizeof (tag)) == 0 &&
+             host_aead_open (aead, nonce, aad, sizeof (aad), sealed, length, opened, tag) == 0 &&
+             memcmp (opened, text, length) == 0;
+    tag [0] ^= 1;
+    passed = passed && host_aead_open (aead, nonce, aad, sizeof (aad), sealed, length, opened, tag) == 1;
+    host_aead_free (aead);
+    return passed;
+}
