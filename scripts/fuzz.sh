@@ -51,7 +51,11 @@ build() {
   mkdir -p "$OUT"
   # The big libraries, with the defines of deps/*.gyp, instrumented so that the fuzzer sees
   # their branches too (mbedTLS parses handshakes, zlib/zstd decode network bytes).
-  # With our ChaCha20-Poly1305 (native/crypto), as deps/mbedtls.gyp builds it.
+  # With our ChaCha20-Poly1305 (native/crypto), as deps/mbedtls.gyp builds it: rebuilt when
+  # that changes.
+  if [ -n "$(find native/crypto deps/mbedtls_user_config.h -newer "$OUT/libmbedtls.a" 2>/dev/null)" ]; then
+    rm -f "$OUT/libmbedtls.stamp"
+  fi
   archive mbedtls "$CFLAGS_LIB -Ideps/src/mbedtls/include -Ideps/src/mbedtls/library -Ideps -Inative/crypto \
     -DMBEDTLS_USER_CONFIG_FILE=<mbedtls_user_config.h>" $(sources mbedtls library) native/crypto/*.c
   archive zlib "$CFLAGS_LIB -Ideps/src/zlib -fvisibility=hidden" \
@@ -79,7 +83,7 @@ build() {
   for t in $ALL_TARGETS; do
     local mode
     mode=$(echo "$t" | tr a-z A-Z)
-    if [ ! -x "$OUT/fuzz_$t" ] || [ fuzz/fuzz_host.c -nt "$OUT/fuzz_$t" ] || [ "$OUT/libcore.a" -nt "$OUT/fuzz_$t" ] || [ "$OUT/libenet.a" -nt "$OUT/fuzz_$t" ]; then
+    if [ ! -x "$OUT/fuzz_$t" ] || [ fuzz/fuzz_host.c -nt "$OUT/fuzz_$t" ] || [ "$OUT/libcore.a" -nt "$OUT/fuzz_$t" ] || [ "$OUT/libenet.a" -nt "$OUT/fuzz_$t" ] || [ "$OUT/libmbedtls.a" -nt "$OUT/fuzz_$t" ]; then
       echo "fuzz: linking fuzz_$t"
       $CC -g -O1 -Wall -Wextra -fsanitize=fuzzer $SAN -DFUZZ_MODE_$mode \
         -Ideps/src/enet/include -Inative -Ideps/src/mbedtls/include -Ideps -Inative/crypto \

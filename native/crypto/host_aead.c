@@ -39,6 +39,7 @@ static struct
     int (* final) (EVP_CIPHER_CTX * context, unsigned char * output, int * outputLength);
     int (* control) (EVP_CIPHER_CTX * context, int type, int argument, void * pointer);
     const char * (* version) (int type);
+    void (* clearErrors) (void);
     EVP_CIPHER * cipher;   /* fetched once, kept for the life of the process */
 } openssl;
 
@@ -56,6 +57,25 @@ static void * find_symbol (const char * name)
 #endif
 }
 
+/* Every one of `symbols` from the same library: a process may hold two OpenSSL builds (Node's own
+ * and one a native module loaded), and mixing their calls would crash. On Windows they all come
+ * from the executable's exports already. */
+static int from_one_library (void * const * symbols, size_t count)
+{
+#ifdef _WIN32
+    (void) symbols; (void) count;
+    return 1;
+#else
+    Dl_info first, other;
+    if (dladdr (symbols [0], & first) == 0)
+      return 0;
+    for (size_t i = 1; i < count; ++ i)
+      if (dladdr (symbols [i], & other) == 0 || other.dli_fbase != first.dli_fbase)
+        return 0;
+    return 1;
+#endif
+}
+
 static int passes_known_answer (void);
 
 static void load (void)
@@ -66,23 +86,28 @@ static void load (void)
 
     /* Each assignment goes through a void pointer: ISO C has no cast between object and
      * function pointers, but every platform Node runs on represents them alike. */
-    * (void **) & openssl.fetch = find_symbol ("EVP_CIPHER_fetch");
-    * (void **) & openssl.contextNew = find_symbol ("EVP_CIPHER_CTX_new");
-    * (void **) & openssl.contextFree = find_symbol ("EVP_CIPHER_CTX_free");
-    * (void **) & openssl.init = find_symbol ("EVP_CipherInit_ex");
-    * (void **) & openssl.update = find_symbol ("EVP_CipherUpdate");
-    * (void **) & openssl.final = find_symbol ("EVP_CipherFinal_ex");
-    * (void **) & openssl.control = find_symbol ("EVP_CIPHER_CTX_ctrl");
-    * (void **) & openssl.version = find_symbol ("OpenSSL_version");
-    if (openssl.fetch == NULL || openssl.contextNew == NULL || openssl.contextFree == NULL ||
-        openssl.init == NULL || openssl.update == NULL || openssl.final == NULL ||
-        openssl.control == NULL || openssl.version == NULL)
+    void ** const symbols [] = {
+        (void **) & openssl.fetch, (void **) & openssl.contextNew, (void **) & openssl.contextFree,
+        (void **) & openssl.init, (void **) & openssl.update, (void **) & openssl.final,
+        (void **) & openssl.control, (void **) & openssl.version, (void **) & openssl.clearErrors };
+    static const char * const names [] = {
+        "EVP_CIPHER_fetch", "EVP_CIPHER_CTX_new", "EVP_CIPHER_CTX_free", "EVP_CipherInit_ex",
+        "EVP_CipherUpdate", "EVP_CipherFinal_ex", "EVP_CIPHER_CTX_ctrl", "OpenSSL_version", "ERR_clear_error" };
+    void * found [sizeof (names) / sizeof (names [0])];
+    for (size_t i = 0; i < sizeof (names) / sizeof (names [0]); ++ i)
+      if ((found [i] = find_symbol (names [i])) == NULL)
+        return;
+    if (! from_one_library (found, sizeof (found) / sizeof (found [0])))
       return;
+    for (size_t i = 0; i < sizeof (names) / sizeof (names [0]); ++ i)
+      * symbols [i] = found [i];
 
     /* NULL where the provider lacks it, as in FIPS mode. */
     openssl.cipher = openssl.fetch (NULL, "ChaCha20-Poly1305", NULL);
     if (openssl.cipher != NULL && ! passes_known_answer ())
       openssl.cipher = NULL;   /* kept, not freed: whatever it is, it is not to be called again */
+    if (openssl.cipher == NULL)
+      openssl.clearErrors ();  /* what failed was queued on this thread, for JavaScript to find */
 }
 
 #ifdef _WIN32
@@ -160,7 +185,17 @@ static int begin (HostAead * aead, int encrypt, const unsigned char nonce [12],
 static int transform (HostAead * aead, const unsigned char * input, size_t length, unsigned char * output)
 {
     int written;
-    return length == 0 || openssl.update (aead -> context, output, & written, input, (int) length) == 1 ? 0 : -1;
+    if (length == 0)
+      return 0;
+    return openssl.update (aead -> context, output, & written, input, (int) length) == 1 && written == (int) length ? 0 : -1;
+}
+
+/* A stream cipher's final step writes nothing; `spare` is there all the same. */
+static int finish (HostAead * aead)
+{
+    unsigned char spare [16];
+    int written;
+    return openssl.final (aead -> context, spare, & written) == 1 ? 0 : -1;
 }
 
 int host_aead_seal (HostAead * aead, const unsigned char nonce [12],
@@ -168,9 +203,8 @@ int host_aead_seal (HostAead * aead, const unsigned char nonce [12],
                     const unsigned char * input, size_t length, unsigned char * output,
                     unsigned char tag [16])
 {
-    int written;
     if (begin (aead, 1, nonce, aad, aadLength, length) != 0 || transform (aead, input, length, output) != 0 ||
-        openssl.final (aead -> context, output + length, & written) != 1 ||
+        finish (aead) != 0 ||
         openssl.control (aead -> context, EVP_CTRL_AEAD_GET_TAG, 16, tag) != 1)
       return -1;
     return 0;
@@ -181,17 +215,17 @@ int host_aead_open (HostAead * aead, const unsigned char nonce [12],
                     const unsigned char * input, size_t length, unsigned char * output,
                     const unsigned char tag [16])
 {
-    int written;
     if (begin (aead, 0, nonce, aad, aadLength, length) != 0 ||
         openssl.control (aead -> context, EVP_CTRL_AEAD_SET_TAG, 16, (void *) tag) != 1 ||
         transform (aead, input, length, output) != 0)
       return -1;
     /* The only failure left is the tag's. */
-    return openssl.final (aead -> context, output + length, & written) == 1 ? 0 : 1;
+    return finish (aead) == 0 ? 0 : 1;
 }
 
 /* RFC 8439, section 2.8.2: the library must seal it to the RFC's tag, open it back, and refuse
- * it with one bit of the tag changed. */
+ * it with one bit of the tag changed. Then a record as DTLS hands over, longer (OpenSSL's code
+ * depends on the length) and in place, must come back as it was. */
 static int passes_known_answer (void)
 {
     static const char text [] = "Ladies and Gentlemen of the class of '99: If I could offer you only one tip "
@@ -204,7 +238,7 @@ static int passes_known_answer (void)
     static const unsigned char expectedTag [16] = {
         0x1a, 0xe1, 0x0b, 0x59, 0x4f, 0x09, 0xe2, 0x6a, 0x7e, 0x90, 0x2e, 0xcb, 0xd0, 0x60, 0x06, 0x91 };
     const size_t length = sizeof (text) - 1;
-    unsigned char sealed [sizeof (text)], opened [sizeof (text)], tag [16];
+    unsigned char sealed [sizeof (text)], opened [sizeof (text)], tag [16], record [1000];
     int passed;
     HostAead * aead = create (key);
 
@@ -216,6 +250,14 @@ static int passes_known_answer (void)
              memcmp (opened, text, length) == 0;
     tag [0] ^= 1;
     passed = passed && host_aead_open (aead, nonce, aad, sizeof (aad), sealed, length, opened, tag) == 1;
+
+    for (size_t i = 0; i < sizeof (record); ++ i)
+      record [i] = (unsigned char) (i * 7);
+    passed = passed && host_aead_seal (aead, nonce, aad, sizeof (aad), record, sizeof (record), record, tag) == 0 &&
+             record [0] != 0 &&
+             host_aead_open (aead, nonce, aad, sizeof (aad), record, sizeof (record), record, tag) == 0;
+    for (size_t i = 0; passed && i < sizeof (record); ++ i)
+      passed = record [i] == (unsigned char) (i * 7);
     host_aead_free (aead);
     return passed;
 }
