@@ -98,9 +98,8 @@ export interface StartOptions {
   borrowPackets?: boolean;
 }
 
-/** See StartOptions.busyPollMicros; native/connection_events.cc has the same maximum. */
+/** See StartOptions.busyPollMicros. */
 const DEFAULT_BUSY_POLL_MICROS = 50;
-const MAX_BUSY_POLL_MICROS = 1000;
 
 /**
  * Events of an `ENetConnection`: `'connect'`, `'disconnect'`, `'receive'` and `'error'` are
@@ -524,7 +523,7 @@ export class ENetConnection extends EventEmitter<ENetConnectionEvents> {
     this.#requireActive();
     const busyPollMicros = options?.busyPollMicros === undefined
       ? DEFAULT_BUSY_POLL_MICROS
-      : integer('busyPollMicros', options.busyPollMicros, 0, MAX_BUSY_POLL_MICROS);
+      : integer('busyPollMicros', options.busyPollMicros, 0, addon.NativeConnection.maxBusyPollMicros);
     const borrowPackets = options?.borrowPackets === undefined ? false : boolean('borrowPackets', options.borrowPackets);
     if (this.#started) return this;
     this.#batch ??= new Float64Array(BATCH_EVENTS * EventField.BatchCount);

@@ -90,7 +90,10 @@ export interface NativeDtlsFailure {
 }
 
 interface Addon {
-  NativeConnection: new (eventView: Float64Array) => NativeConnection;
+  NativeConnection: (new (eventView: Float64Array) => NativeConnection) & {
+    /** The largest busyPollMicros start() takes. */
+    readonly maxBusyPollMicros: number;
+  };
   createCertificate(subjectKeyPem: string, subjectName: string, issuerKeyPem: string, issuerName: string,
     notBefore: string, notAfter: string, isCa: boolean, serial: Buffer): { pem?: string; error?: string };
   versions: { enet: string; mbedtls: string; mbedtlsLinked: string; chacha20Poly1305: string; zlib: string; zstd: string };

@@ -28,6 +28,7 @@ void BorrowedSlab::Finalize(napi_env /*env*/, void* /*data*/, void* hint) {
 }
 
 napi_value BorrowedSlab::Lend(napi_env env, size_t bytes, uint8_t** data) {
+  if (refused_) return nullptr;
   if (block_ != nullptr && block_->capacity < bytes) {
     // Growing: the old block may still be referenced by an unfinalized (detached) ArrayBuffer.
     Release(block_);
@@ -48,7 +49,9 @@ napi_value BorrowedSlab::Lend(napi_env env, size_t bytes, uint8_t** data) {
   block_->references.fetch_add(1, std::memory_order_relaxed);
   if (napi_create_external_arraybuffer(env, block_->bytes, bytes, Finalize, block_, &buffer) != napi_ok) {
     // Runtimes without external buffers refuse here (the caller then copies). Whether the
-    // finalizer will still run is not specified, so the reference stays taken: a leak at worst.
+    // finalizer will still run is not specified, so the reference stays taken (this one block
+    // at worst) and nothing is lent again.
+    refused_ = true;
     return nullptr;
   }
   *data = block_->bytes;

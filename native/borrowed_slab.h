@@ -27,7 +27,8 @@ class BorrowedSlab {
   BorrowedSlab& operator=(const BorrowedSlab&) = delete;
 
   // An ArrayBuffer of `bytes` over the slab (grown if needed), whose memory is `*data`. Null on
-  // failure. At most one is lent at a time: Reclaim() it before the next Lend().
+  // failure, and from then on where the runtime refuses external ArrayBuffers. At most one is
+  // lent at a time: Reclaim() it before the next Lend().
   napi_value Lend(napi_env env, size_t bytes, uint8_t** data);
 
   // Ends the loan of `buffer` (from Lend()): detaches it, or lets the block go with it.
@@ -39,6 +40,7 @@ class BorrowedSlab {
   static void Finalize(napi_env env, void* data, void* hint);
 
   Block* block_ = nullptr;
+  bool refused_ = false;
 };
 
 }  // namespace godot_enet

@@ -51,6 +51,7 @@ ENetPacket* NewPacket(const Napi::Value& bytes, const Napi::Value& flags, int32_
 
 Napi::Function Connection::Define(Napi::Env env) {
   return DefineClass(env, "NativeConnection", {
+    StaticValue("maxBusyPollMicros", Napi::Number::New(env, kMaxBusyPollMicros)),
     InstanceMethod<&Connection::Create>("create"),
     InstanceMethod<&Connection::Destroy>("destroy"),
     InstanceMethod<&Connection::IsActive>("isActive"),

@@ -63,6 +63,10 @@ class EventPump;
 
 class Connection : public Napi::ObjectWrap<Connection> {
  public:
+  // The longest busy poll start() takes (StartOptions.busyPollMicros): longer spins cost more
+  // CPU than the context switches they save. The class's maxBusyPollMicros, for the JS layer.
+  static constexpr uint32_t kMaxBusyPollMicros = 1000;
+
   static Napi::Function Define(Napi::Env env);
   explicit Connection(const Napi::CallbackInfo& info);
   ~Connection() override;

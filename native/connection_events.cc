@@ -19,9 +19,6 @@ namespace {
 // still-readable socket wakes the loop again at once.
 constexpr int kMaxBatchesPerWake = 16;
 
-// Longer spins cost more CPU than the context switches they save (lib/ENetConnection.ts).
-constexpr double kMaxBusyPollMicros = 1000;
-
 }  // namespace
 
 // start(onEvents(count, smallPackets?, largePackets?), batchView: Float64Array, sendQueue:
