@@ -4,7 +4,7 @@
 // hang the test runner (process lifetime, uncaught errors, worker teardown, CPU measurements)
 // runs in child processes (test/fixtures/event-*.js, loading dist/).
 import { ChildProcess, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { createHash, getFips } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { EventEmitter } from 'node:events';
 import { join } from 'node:path';
@@ -1027,6 +1027,18 @@ describe('event-driven mode: process and threads', () => {
     expect(report.error).toBeUndefined();
     expect(report.workers).toEqual([1000, 1000, 1000]);
     expect(report.main).toBe(1000);
+  });
+
+  it('worker threads: the same over DTLS, the first sessions and the records of four threads at once', async () => {
+    const result = await runFixture('event-workers.js', ['exchange-dtls'], 25_000);
+    expect(result.signal, result.stderr).toBeNull();
+    expect(result.code, result.stderr).toBe(0);
+    const report = reportOf(result.stdout);
+    expect(report.error).toBeUndefined();
+    expect(report.workers).toEqual([1000, 1000, 1000]);
+    expect(report.main).toBe(1000);
+    const hostOff = process.env.GODOT_ENET_HOST_OPENSSL === '0' || getFips() === 1;
+    expect(report.chacha20Poly1305).toMatch(hostOff ? /^mbedTLS/ : /^OpenSSL 3\./);
   });
 
   it('worker threads: terminating workers whose started hosts are mid-traffic does not crash the process', async () => {
