@@ -17,6 +17,7 @@
         'native/connection_events.cc',
         'native/connection_limits.cc',
         'native/connection_sends.cc',
+        'native/enet_memory.cc',
         'native/event_pump.cc',
         'native/packet_buffer.cc',
         'native/packet_peer.cc',

@@ -11,6 +11,7 @@
 #include "certificate.h"
 #include "codec_binding.h"
 #include "connection.h"
+#include "enet_memory.h"
 #include "host_aead.h"
 
 namespace {
@@ -24,8 +25,8 @@ std::string EnetVersion() {
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   // Once per environment (the main thread and each worker), balanced at its teardown: on Windows
   // this is Winsock's start-up, which Winsock counts (Node's libuv holds one of its own); on
-  // POSIX it does nothing.
-  if (enet_initialize() != 0) {
+  // POSIX it does nothing. The first also gives ENet its allocator (enet_memory.h).
+  if (godot_enet::InitializeEnetWithMemory() != 0) {
     Napi::Error::New(env, "cannot initialize the socket library (WSAStartup)").ThrowAsJavaScriptException();
     return exports;
   }
