@@ -30,7 +30,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     Napi::Error::New(env, "cannot initialize the socket library (WSAStartup)").ThrowAsJavaScriptException();
     return exports;
   }
-  env.AddCleanupHook([] { enet_deinitialize(); });
+  env.AddCleanupHook([] {
+    enet_deinitialize();
+    godot_enet::CloseEnetMemoryCache();  // the hosts are gone; late finalizers free to malloc
+  });
   exports.Set("NativeConnection", godot_enet::Connection::Define(env));
   exports.Set("createCertificate", Napi::Function::New<godot_enet::CreateCertificate>(env, "createCertificate"));
   exports.Set("compressionCodec", godot_enet::DefineCompressionCodec(env));

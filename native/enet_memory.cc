@@ -2,6 +2,7 @@
 
 #include <enet/enet.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -15,8 +16,8 @@ constexpr size_t kClasses = 16;       // blocks of 16, 32, … 256 bytes
 constexpr size_t kCachedPerClass = 512;
 constexpr uint32_t kUncached = UINT32_MAX;
 
-// In front of each block, 16 bytes so that the block keeps malloc's alignment.
-struct alignas(16) Header {
+// In front of each block, as large as malloc's alignment so that the block keeps it.
+struct alignas(alignof(std::max_align_t)) Header {
   uint32_t sizeClass;  // kUncached: malloc'd for this size, freed to malloc
 };
 
@@ -24,8 +25,8 @@ struct FreeBlock {
   FreeBlock* next;
 };
 
-// Trivially destructible, so it stays usable for the whole life of its thread, even after the
-// Reaper below ran (a late free, e.g. from a finalizer, then goes to free()).
+// Plain data, emptied by CloseEnetMemoryCache() when the thread's environment ends (a
+// destructor of its own would run at a point the platforms do not agree on).
 struct Cache {
   FreeBlock* heads[kClasses];
   uint32_t counts[kClasses];
@@ -33,26 +34,9 @@ struct Cache {
 };
 thread_local Cache cache;
 
-// Frees what the thread's cache holds when the thread ends (a worker thread exiting).
-struct Reaper {
-  ~Reaper() {
-    cache.closed = true;
-    for (size_t i = 0; i < kClasses; ++i) {
-      while (cache.heads[i] != nullptr) {
-        FreeBlock* block = cache.heads[i];
-        cache.heads[i] = block->next;
-        std::free(reinterpret_cast<Header*>(block) - 1);
-      }
-      cache.counts[i] = 0;
-    }
-  }
-};
-thread_local Reaper reaper;
-
 void* Allocate(size_t size) {
   size_t sizeClass = size == 0 ? 0 : (size - 1) / kGranule;
   if (sizeClass < kClasses && !cache.closed) {
-    (void)&reaper;  // constructs this thread's Reaper, so that the cache is freed with the thread
     if (FreeBlock* block = cache.heads[sizeClass]) {
       cache.heads[sizeClass] = block->next;
       --cache.counts[sizeClass];
@@ -61,6 +45,7 @@ void* Allocate(size_t size) {
     size = (sizeClass + 1) * kGranule;
   } else {
     sizeClass = kUncached;
+    if (size > SIZE_MAX - sizeof(Header)) return nullptr;
   }
   Header* header = static_cast<Header*>(std::malloc(sizeof(Header) + size));
   if (header == nullptr) return nullptr;
@@ -98,12 +83,26 @@ bool CacheWanted() {
 
 int InitializeEnetWithMemory() {
   static std::once_flag chosen;
-  std::call_once(chosen, [] {
+  bool initialized = false;
+  int result = 0;
+  std::call_once(chosen, [&] {
     if (!CacheWanted()) return;
     ENetCallbacks callbacks = {Allocate, Free, nullptr};
-    enet_initialize_with_callbacks(ENET_VERSION, &callbacks);
+    result = enet_initialize_with_callbacks(ENET_VERSION, &callbacks);  // enet_initialize() too
+    initialized = true;
   });
-  return enet_initialize();
+  return initialized ? result : enet_initialize();
+}
+
+void CloseEnetMemoryCache() {
+  cache.closed = true;
+  for (size_t i = 0; i < kClasses; ++i) {
+    while (FreeBlock* block = cache.heads[i]) {
+      cache.heads[i] = block->next;
+      std::free(reinterpret_cast<Header*>(block) - 1);
+    }
+    cache.counts[i] = 0;
+  }
 }
 
 }  // namespace godot_enet
