@@ -1019,26 +1019,19 @@ describe('event-driven mode: process and threads', () => {
     }
   });
 
-  it('worker threads: three workers and the main thread each echo 1000 packets event-driven, concurrently', async () => {
-    const result = await runFixture('event-workers.js', ['exchange'], 25_000);
+  it.each([
+    ['three workers and the main thread each echo 1000 packets event-driven, concurrently', 'exchange'],
+    ['the same over DTLS, the first sessions and the records of four threads at once', 'exchange-dtls'],
+  ])('worker threads: %s', async (_what, mode) => {
+    const result = await runFixture('event-workers.js', [mode], 25_000);
     expect(result.signal, result.stderr).toBeNull();
     expect(result.code, result.stderr).toBe(0);
     const report = reportOf(result.stdout);
     expect(report.error).toBeUndefined();
-    expect(report.workers).toEqual([1000, 1000, 1000]);
-    expect(report.main).toBe(1000);
-  });
-
-  it('worker threads: the same over DTLS, the first sessions and the records of four threads at once', async () => {
-    const result = await runFixture('event-workers.js', ['exchange-dtls'], 25_000);
-    expect(result.signal, result.stderr).toBeNull();
-    expect(result.code, result.stderr).toBe(0);
-    const report = reportOf(result.stdout);
-    expect(report.error).toBeUndefined();
-    expect(report.workers).toEqual([1000, 1000, 1000]);
-    expect(report.main).toBe(1000);
     const hostOff = process.env.GODOT_ENET_HOST_OPENSSL === '0' || getFips() === 1;
-    expect(report.chacha20Poly1305).toMatch(hostOff ? /^mbedTLS/ : /^OpenSSL 3\./);
+    expect(report).toMatchObject({
+      workers: [1000, 1000, 1000], main: 1000, chacha20Poly1305: expect.stringMatching(hostOff ? /^mbedTLS/ : /^OpenSSL 3\./),
+    });
   });
 
   it('worker threads: terminating workers whose started hosts are mid-traffic does not crash the process', async () => {
