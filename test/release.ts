@@ -4,6 +4,7 @@ import { spawn, SpawnOptions } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { expect } from 'vitest';
+import { expectedChaCha20Poly1305 } from './host-openssl';
 
 export const root = resolve(__dirname, '..');
 /** npm's own CLI script, to run npm with any node binary. */
@@ -11,14 +12,12 @@ export const npmCli = process.env.npm_execpath?.endsWith('npm-cli.js')
   ? process.env.npm_execpath
   : join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
 /** The pinned tarballs that `npm install` fetched for this checkout (or took from GODOT_ENET_DEPS_DIR): staged builds reuse them. */
-/**
- * `versions` as the addon reports it in this Node: ChaCha20-Poly1305 in Node's own OpenSSL,
- * named by its version, unless the run turned that off (GODOT_ENET_HOST_OPENSSL=0).
- */
+/** `versions` as the addon reports it in this Node. */
 export function expectedVersions(): Record<string, unknown> {
-  const nodeOpenssl = process.versions.openssl.replace(/\+.*$/, '').replaceAll('.', '\\.');
-  const aead = process.env.GODOT_ENET_HOST_OPENSSL === '0' ? /^mbedTLS / : new RegExp(`^OpenSSL ${nodeOpenssl} .*\\(the host's\\)$`);
-  return { enet: '1.3.18', mbedtls: '3.6.6', chacha20Poly1305: expect.stringMatching(aead), zlib: '1.3.1', zstd: '1.5.7' };
+  return {
+    enet: '1.3.18', mbedtls: '3.6.6', chacha20Poly1305: expect.stringMatching(expectedChaCha20Poly1305()),
+    zlib: '1.3.1', zstd: '1.5.7',
+  };
 }
 
 export const depsCache = process.env.GODOT_ENET_DEPS_DIR ?? join(root, 'deps', 'cache');
