@@ -159,19 +159,23 @@ describeGodot('Godot 4 ENetConnection and ENetPacketPeer: packets', () => {
     }, 40_000);
   }
 
-  it('Godot misbehaves: a Godot host loses a 256 KiB unreliable-fragment packet that this library receives '
-    + '(Godot keeps the OS default socket receive buffer, too small for the burst)', async () => {
+  it('Godot misbehaves: a Godot host may lose a 256 KiB unreliable-fragment packet that this library receives '
+    + '(Godot keeps the OS default socket receive buffer, which the burst can overflow)', async () => {
     const ends = await connectEnds('godot-server');
     const size = 256 * 1024;
     const count = ends.node.received.length;
     const done = await command<{ sent: { sha256: string }[] }>(ends, { do: 'send', sizes: [size], flags: FLAG_UNRELIABLE_FRAGMENT });
     const got = (await ends.node.receivedCount(count + 1))[count];
     expect(sha256(got.packet)).toBe(done.sent[0].sha256);
-    // The other way, followed by a reliable packet: that one arrives, the big one never does.
-    ends.peer.send(0, pattern(size), FLAG_UNRELIABLE_FRAGMENT);
+    // The other way, followed by a reliable packet: that one arrives; the big one arrives whole or
+    // not at all, depending on whether Godot drains its socket before the burst overflows it.
+    const big = pattern(size);
+    ends.peer.send(0, big, FLAG_UNRELIABLE_FRAGMENT);
     ends.peer.send(1, pattern(10), FLAG_RELIABLE);
     await ends.godot.report('receive', 10_000, (packet: GodotReceived) => packet.channel === 1);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(ends.godot.reports<GodotReceived>('receive').filter((packet) => packet.size === size)).toEqual([]);
+    const arrived = ends.godot.reports<GodotReceived>('receive').filter((packet) => packet.size === size);
+    console.log(`Godot ${arrived.length ? 'received' : 'lost'} the 256 KiB unreliable-fragment packet`);
+    expect(arrived.map((packet) => packet.sha256)).toEqual(arrived.length ? [sha256(big)] : []);
   });
 });
