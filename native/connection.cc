@@ -246,17 +246,19 @@ void Connection::WriteEvent(double* out, const EventRecord& record) {
   out[EVENT_FLAGS] = record.flags;
 }
 
-// enet_host_service (or, without `io`, enet_host_check_events: queued events only, no socket
-// work), except that while refusing, new incoming peers are disconnected at once and their
+// enet_host_service (or, for Reach::kQueued, enet_host_check_events: queued events only, no
+// socket work), except that while refusing, new incoming peers are disconnected at once and their
 // CONNECT is not reported; the wait goes on for the rest of the timeout.
-int Connection::ServiceSkippingRefused(uint32_t timeout, ENetEvent* event, bool io) {
+int Connection::ServiceSkippingRefused(uint32_t timeout, ENetEvent* event, Reach reach) {
   enet_uint32 deadline = enet_time_get() + timeout;
   for (;;) {
     // With a timeout ENet may make several passes, each accepting connections.
-    int result = io ? window_.Around(host_, timeout == 0 ? PeerWindow::kConnectsPerPass : PeerWindow::kAll,
-                                     [&] { return enet_host_service(host_, event, timeout); })
-                    : enet_host_check_events(host_, event);
-    if (io) BoundRoundTripTimes();
+    const size_t room = timeout == 0 ? PeerWindow::kConnectsPerPass : PeerWindow::kAll;
+    auto service = [&] { return enet_host_service(host_, event, timeout); };
+    int result = reach == Reach::kQueued    ? enet_host_check_events(host_, event)
+                 : reach == Reach::kWakeUp ? window_.AroundFromReceive(host_, room, service)
+                                           : window_.Around(host_, room, service);
+    if (reach != Reach::kQueued) BoundRoundTripTimes();
     if (result <= 0 || !refusing_ || event->type != ENET_EVENT_TYPE_CONNECT) return result;
     ENetPeer* peer = event->peer;
     if (slots_[peer - host_->peers].bound) return result;  // our own outgoing connection
@@ -298,13 +300,13 @@ void Connection::BoundRoundTripTimes() {
   }
 }
 
-// Runs ENet for up to `timeout` ms (`io`) or takes its next queued event, and translates it into handle terms, binding
+// Runs ENet for up to `timeout` ms (or, for Reach::kQueued, takes its next queued event), and translates it into handle terms, binding
 // newly connected peers and ending the binding of disconnected ones. Returns 1 for an event,
 // 0 for none, -1 when the socket failed (record is EVENT_ERROR).
-int Connection::NextEvent(uint32_t timeout, EventRecord* record, bool io) {
+int Connection::NextEvent(uint32_t timeout, EventRecord* record, Reach reach) {
   *record = EventRecord{EVENT_NONE, kNoPeer, 0, 0, 0, nullptr};
   ENetEvent event;
-  int result = ServiceSkippingRefused(timeout, &event, io);
+  int result = ServiceSkippingRefused(timeout, &event, reach);
   if (result <= 0) {
     if (result < 0) record->type = EVENT_ERROR;
     return result;

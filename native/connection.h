@@ -175,9 +175,12 @@ class Connection : public Napi::ObjectWrap<Connection> {
   void DestroyHost();
   void FlushHost();
 
-  int ServiceSkippingRefused(uint32_t timeout, ENetEvent* event, bool io);
+  // How far NextEvent goes into ENet: only its queued events, a service call (Godot's service()),
+  // or the service call of an event pump's wake-up, which ends with a flush.
+  enum class Reach { kQueued, kService, kWakeUp };
+  int ServiceSkippingRefused(uint32_t timeout, ENetEvent* event, Reach reach);
   void BoundRoundTripTimes();
-  int NextEvent(uint32_t timeout, EventRecord* record, bool io = true);
+  int NextEvent(uint32_t timeout, EventRecord* record, Reach reach = Reach::kService);
   static void WriteEvent(double* out, const EventRecord& record);
 
   ENetHost* host_ = nullptr;

@@ -184,16 +184,16 @@ void Connection::Pump(bool socketFailed) {
     bool failed = socketFailed;
     // One pass of socket I/O per batch, then only what it queued: every enet_host_service call
     // walks all peers, which is what a server with thousands of them pays for per wake-up.
-    bool io = true;
+    Reach reach = Reach::kWakeUp;
     while (!failed && records_.size() < batchCapacity_) {
       EventRecord record;
-      int result = NextEvent(0, &record, io);
+      int result = NextEvent(0, &record, reach);
       if (result == 0) break;
       failed = result < 0;
       // A stray event for a peer without handle is service()'s EVENT_ERROR (as in Godot); it is
       // no socket failure, so the event-driven host skips it.
       if (record.type == EVENT_ERROR && !failed) continue;
-      io = false;
+      reach = Reach::kQueued;
       records_.push_back(record);
     }
     if (batch == 0 && platform_dtls_failures_pending(host_->socket)) {

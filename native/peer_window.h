@@ -8,6 +8,9 @@
 #define GODOT_ENET_PEER_WINDOW_H
 
 #include <enet/enet.h>
+#include <enet/time.h>
+
+#include "platform/platform.h"
 
 #include <algorithm>
 #include <cstddef>
@@ -42,6 +45,30 @@ class PeerWindow {
     return result;
   }
 
+  // Around, for the enet_host_service calls of the event pump. ENet walks the peers before
+  // reading the socket and again after. The pump flushes at the end of every wake-up, so the
+  // first walk has next to nothing to send, and its time-driven work (resends, timeouts, pings)
+  // is the second walk's too, a read later; the pump schedules its next wake-up by the same
+  // deadlines. So ENet sees no peers until it reads: a host with thousands of peers walks them
+  // twice per wake-up (this call's second walk, the closing flush) instead of three times. The
+  // bandwidth throttle runs before the first walk and must see the peers: when it is due nothing
+  // is hidden, and a throttle that fell due in between is undone, to run on the next call.
+  template <typename Call>
+  int AroundFromReceive(ENetHost* host, size_t room, Call call) {
+    if (ENET_TIME_DIFFERENCE(enet_time_get(), host->bandwidthThrottleEpoch) >= ENET_HOST_BANDWIDTH_THROTTLE_INTERVAL) {
+      return Around(host, room, call);
+    }
+    return Around(host, room, [&] {
+      Hidden hidden{host, host->peerCount, host->bandwidthThrottleEpoch, host->recalculateBandwidthLimits, false};
+      host->peerCount = 0;
+      platform_before_receive(host->socket, &Hidden::Show, &hidden);
+      int result = call();
+      platform_before_receive(host->socket, nullptr, nullptr);
+      if (!hidden.shown) Hidden::Show(&hidden);  // ENet returned a queued event without reading
+      return result;
+    });
+  }
+
   // Takes note of slots in [from, to) that are in use now (e.g. enet_host_connect's new peer).
   void Include(const ENetHost* host, size_t from, size_t to) {
     for (size_t slot = to; slot > std::max(from, used_); --slot) {
@@ -55,6 +82,25 @@ class PeerWindow {
   void Reset() { used_ = 0; }
 
  private:
+  struct Hidden {
+    ENetHost* host;
+    size_t peerCount;
+    enet_uint32 throttleEpoch;
+    int recalculateBandwidthLimits;
+    bool shown;
+
+    static void Show(void* context) {
+      Hidden* hidden = static_cast<Hidden*>(context);
+      hidden->shown = true;
+      ENetHost* host = hidden->host;
+      host->peerCount = hidden->peerCount;
+      if (host->bandwidthThrottleEpoch != hidden->throttleEpoch) {
+        host->bandwidthThrottleEpoch = hidden->throttleEpoch;
+        host->recalculateBandwidthLimits = hidden->recalculateBandwidthLimits;
+      }
+    }
+  };
+
   size_t used_ = 0;
 };
 

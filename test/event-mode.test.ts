@@ -22,6 +22,7 @@ import {
   EventType,
   HostStatistic,
   PeerState,
+  PeerStatistic,
 } from '../lib/index';
 import { host, pattern, server } from './helpers';
 
@@ -728,6 +729,29 @@ describe('event-driven mode: timers and flushing', () => {
       + pair.client.popStatistic(HostStatistic.HOST_TOTAL_RECEIVED_PACKETS);
     expect(sent).toBeGreaterThanOrEqual(8);  // pings every 100 ms and their acknowledgements
     expect(received).toBeGreaterThanOrEqual(8);
+  });
+
+  it("ENet's bandwidth throttle runs on started hosts: the server's bandwidthLimit() reaches the client and lowers its throttle", async () => {
+    // The server sends BANDWIDTH_LIMIT at its next throttle tick; the client's own throttle then
+    // finds it sending more than 2000 B/s. Both ticks run only inside the pumps' service calls.
+    // (ENet limits only a client that declares an outgoing bandwidth, as connection-api's test.)
+    const srv = server();
+    const client = host();
+    client.createHost(1, 0, 0, 1_000_000);
+    srv.start();
+    client.start();
+    const clientPeer = client.connectToHost('127.0.0.1', srv.getLocalPort())!;
+    await Promise.all([next(srv, 'connect', 3000), next(client, 'connect', 3000)]);
+    const pair = { server: srv, clientPeer };
+    expect(pair.clientPeer.getStatistic(PeerStatistic.PEER_PACKET_THROTTLE_LIMIT)).toBe(32);
+    pair.server.bandwidthLimit(2000, 0);
+    const sender = setInterval(() => pair.clientPeer.send(0, new Uint8Array(500), 0), 2);
+    try {
+      await until(() => pair.clientPeer.getStatistic(PeerStatistic.PEER_PACKET_THROTTLE_LIMIT) < 32, 4000,
+        "the client's throttle limit to drop");
+    } finally {
+      clearInterval(sender);
+    }
   });
 
   it('packets sent outside handlers leave at the end of the loop iteration: 20 round trips from setImmediate/setTimeout', async () => {

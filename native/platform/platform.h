@@ -16,6 +16,11 @@ extern "C" {
  * call on this thread into buffer. */
 void platform_describe_last_error (char * buffer, size_t length);
 
+/* Calls callback(context) once, when this thread next enters enet_socket_receive for `socket`,
+ * before it reads; NULL cancels. ENet reads its socket only from enet_host_service, between its
+ * two passes over the peers, so this is the caller's one way in between them. */
+void platform_before_receive (ENetSocket socket, void (* callback) (void * context), void * context);
+
 /* Registers a host's socket with the platform layer; call right after enet_host_create().
  * Returns 0, or -1 when out of memory. enet_socket_destroy() drops the registration. */
 int platform_socket_attach (ENetSocket socket, const ENetHost * host);

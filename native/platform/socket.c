@@ -21,6 +21,22 @@
 
 static OS_THREAD_LOCAL int last_error;
 
+/* platform_before_receive's one pending call on this thread. */
+static OS_THREAD_LOCAL struct
+{
+    ENetSocket socket;
+    void (* callback) (void * context);
+    void * context;
+} before_receive;
+
+void
+platform_before_receive (ENetSocket socket, void (* callback) (void * context), void * context)
+{
+    before_receive.socket = socket;
+    before_receive.callback = callback;
+    before_receive.context = context;
+}
+
 void
 platform_describe_last_error (char * buffer, size_t length)
 {
@@ -247,6 +263,12 @@ enet_socket_receive (ENetSocket socket, ENetAddress * address, ENetBuffer * buff
 {
     SocketAddress source;
 
+    if (before_receive.callback != NULL && before_receive.socket == socket)
+    {
+        void (* callback) (void *) = before_receive.callback;
+        before_receive.callback = NULL;
+        callback (before_receive.context);
+    }
     if (dtls_in_use ())
     {
         SocketState * state = socket_state_find (socket);
