@@ -274,10 +274,11 @@ int Connection::ServiceSkippingRefused(uint32_t timeout, ENetEvent* event, Reach
 // and only after that does the peer's timeout maximum apply: a peer that vanished keeps its slot
 // for minutes whatever setTimeout() said. Bounding RTT to half the timeout maximum and the
 // variance to an eighth keeps every wait within it; a real round trip is never that long.
-// Walks the peers, so at most once per ms, like NextServiceDelay.
+// Walks the peers, so at most every kPeerWalkEveryMs: a wait of minutes is what it prevents,
+// and a command sent in between is bounded with the others at the next walk.
 void Connection::BoundRoundTripTimes() {
   const enet_uint32 now = enet_time_get();
-  if (boundedAt_ == now) return;
+  if (ENET_TIME_DIFFERENCE(now, boundedAt_) < kPeerWalkEveryMs) return;
   boundedAt_ = now;
   for (ENetPeer* peer = host_->peers; peer < &host_->peers[window_.Used(host_)]; ++peer) {
     if (peer->state == ENET_PEER_STATE_DISCONNECTED) continue;

@@ -55,6 +55,8 @@ constexpr uint32_t kFlagsAllowed = ENET_PACKET_FLAG_RELIABLE | ENET_PACKET_FLAG_
                                    ENET_PACKET_FLAG_UNRELIABLE_FRAGMENT;
 constexpr double kSlotSpan = 4096;  // ENET_PROTOCOL_MAXIMUM_PEER_ID + 1
 constexpr uint32_t kNoDelay = UINT32_MAX;  // NextServiceDelay: nothing is due
+// How often a busy host's own walks over its peers (BoundRoundTripTimes, NextServiceDelay) run.
+constexpr uint32_t kPeerWalkEveryMs = 10;
 constexpr double kNoPeer = -1;
 // What connect() returns for an unusable address (see Connection::Connect).
 constexpr double kBadAddress = -2;

@@ -98,13 +98,17 @@ void Connection::FlushAndSchedule() {
 // also drives connects and timeouts), a connected peer's ping, the bandwidth throttle.
 // kNoDelay when nothing is due: an idle host with no peers costs no CPU.
 //
-// Finding it walks every peer slot, so a busy host (many wake-ups per millisecond) walks them at
-// most once per millisecond: later calls in the same millisecond wake it again within 1 ms, when
-// the walk also sees whatever this millisecond queued. ENet's clock has 1 ms resolution anyway.
+// Finding it walks every peer slot, so a busy host (wake-ups less than a millisecond apart) walks
+// them at most every kPeerWalkEveryMs. In between it is woken again within 1 ms: every wake-up
+// services ENet, which does whatever time-driven work is due (that is the walk ENet makes
+// anyway), so nothing waits longer than with a walk per wake-up. When traffic stops, at most
+// kPeerWalkEveryMs such wake-ups pass before a walk finds the real delay.
 uint32_t Connection::NextServiceDelay() {
   if (!enet_list_empty(&host_->dispatchQueue)) return 0;
   const enet_uint32 now = enet_time_get();
-  if (delayScannedAt_ == now && scannedDelay_ != kNoDelay) return std::min<uint32_t>(scannedDelay_, 1);
+  if (ENET_TIME_DIFFERENCE(now, delayScannedAt_) < kPeerWalkEveryMs && scannedDelay_ != kNoDelay) {
+    return std::min<uint32_t>(scannedDelay_, 1);
+  }
   uint32_t delay = kNoDelay;
   bool connected = false;
   auto due = [&](enet_uint32 deadline) {
