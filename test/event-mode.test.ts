@@ -24,6 +24,7 @@ import {
   PeerState,
   PeerStatistic,
 } from '../lib/index';
+import { sleep, until } from './godot-client';
 import { host, pattern, server } from './helpers';
 
 const { FLAG_RELIABLE, FLAG_UNSEQUENCED } = ENetPacketPeer;
@@ -33,8 +34,6 @@ v8.setFlagsFromString('--expose-gc');
 const gc = vm.runInNewContext('gc') as () => void;
 
 // ---- bounded waiting -------------------------------------------------------------------------
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resolves with the arguments of the next `event` of `connection`; rejects after `ms`. */
 function next<K extends keyof ENetConnectionEvents>(connection: ENetConnection, event: K,
@@ -51,15 +50,6 @@ function next<K extends keyof ENetConnectionEvents>(connection: ENetConnection, 
     }, ms);
     emitter.once(event, listener);
   });
-}
-
-/** Resolves once `condition()` holds (checked every few ms); rejects after `ms`. */
-async function until(condition: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(2);
-  }
 }
 
 /**

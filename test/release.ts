@@ -11,7 +11,6 @@ export const root = resolve(__dirname, '..');
 export const npmCli = process.env.npm_execpath?.endsWith('npm-cli.js')
   ? process.env.npm_execpath
   : join(dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'bin', 'npm-cli.js');
-/** The pinned tarballs that `npm install` fetched for this checkout (or took from GODOT_ENET_DEPS_DIR): staged builds reuse them. */
 /** `versions` as the addon reports it in this Node. */
 export function expectedVersions(): Record<string, unknown> {
   return {
@@ -20,6 +19,7 @@ export function expectedVersions(): Record<string, unknown> {
   };
 }
 
+/** The pinned tarballs that `npm install` fetched for this checkout (or took from GODOT_ENET_DEPS_DIR): staged builds reuse them. */
 export const depsCache = process.env.GODOT_ENET_DEPS_DIR ?? join(root, 'deps', 'cache');
 
 export interface Result { status: number | null; stdout: string; stderr: string }
