@@ -25,6 +25,7 @@
         'native/platform/address_map.c',
         'native/platform/admission.c',
         'native/platform/dtls.c',
+        'native/platform/dtls_suites.c',
         'native/platform/os_posix.c',
         'native/platform/os_win32.c',
         'native/platform/socket.c',

@@ -19,9 +19,14 @@
 #define MBEDTLS_THREADING_PTHREAD
 #endif
 
-/* ChaCha20-Poly1305 records go to the host process's OpenSSL when it has one, several times
- * faster than mbedTLS's portable C (native/crypto/chachapoly_alt.c). */
+/* ChaCha20-Poly1305 and AES-GCM records go to the host process's OpenSSL when it has one,
+ * several times faster than mbedTLS's own (native/crypto/chachapoly_alt.c, gcm_alt.c).
+ * native/crypto/software_gcm.c compiles mbedTLS's GCM once more, without the ALT, as the
+ * fallback. */
 #define MBEDTLS_CHACHAPOLY_ALT
+#if !defined(GODOT_ENET_SOFTWARE_GCM)
+#define MBEDTLS_GCM_ALT
+#endif
 
 /* No debug callback is ever set, yet with it every record calls the debug printers. */
 #undef MBEDTLS_DEBUG_C

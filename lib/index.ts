@@ -81,6 +81,12 @@ export const versions: Readonly<{
    * `'mbedTLS 3.6.x (portable C)'`.
    */
   chacha20Poly1305: string;
+  /**
+   * What seals and opens DTLS records of the AES-GCM suites: the OpenSSL of the process, or, where
+   * it has none or `GODOT_ENET_HOST_OPENSSL=0` is set, `'mbedTLS 3.6.x (its own GCM)'`. Where it
+   * is OpenSSL, this addon's DTLS clients list AES-128-GCM first.
+   */
+  aesGcm: string;
   /** zlib's version (COMPRESS_ZLIB). */
   zlib: string;
   /** zstd's version (COMPRESS_ZSTD). */
@@ -89,6 +95,7 @@ export const versions: Readonly<{
   enet: addon.versions.enet,
   mbedtls: addon.versions.mbedtlsLinked,
   chacha20Poly1305: addon.versions.chacha20Poly1305,
+  aesGcm: addon.versions.aesGcm,
   zlib: addon.versions.zlib,
   zstd: addon.versions.zstd,
 });

@@ -96,7 +96,7 @@ interface Addon {
   };
   createCertificate(subjectKeyPem: string, subjectName: string, issuerKeyPem: string, issuerName: string,
     notBefore: string, notAfter: string, isCa: boolean, serial: Buffer): { pem?: string; error?: string };
-  versions: { enet: string; mbedtls: string; mbedtlsLinked: string; chacha20Poly1305: string; zlib: string; zstd: string };
+  versions: { enet: string; mbedtls: string; mbedtlsLinked: string; chacha20Poly1305: string; aesGcm: string; zlib: string; zstd: string };
   /**
    * Internal, for the tests: runs the codec of compression mode 2 (FASTLZ), 3 (ZLIB) or 4
    * (ZSTD) on one buffer, with output limited to `limit` bytes, as the host compressor does on

@@ -46,9 +46,14 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
     mbedtls_version_get_string(linked);
     return std::string(linked);
   }());
-  const char* hostOpenssl = host_aead_description();
-  versions.Set("chacha20Poly1305", hostOpenssl != nullptr ? std::string(hostOpenssl) + " (the host's)"
-                                                          : "mbedTLS " MBEDTLS_VERSION_STRING " (portable C)");
+  // Who seals and opens DTLS records of an AEAD: the host's OpenSSL, or mbedTLS's own code.
+  auto implementation = [](HostAeadAlgorithm algorithm, const char* fallback) {
+    const char* hostOpenssl = host_aead_description(algorithm);
+    return hostOpenssl != nullptr ? std::string(hostOpenssl) + " (the host's)" : std::string(fallback);
+  };
+  versions.Set("chacha20Poly1305",
+               implementation(HOST_AEAD_CHACHA20_POLY1305, "mbedTLS " MBEDTLS_VERSION_STRING " (portable C)"));
+  versions.Set("aesGcm", implementation(HOST_AEAD_AES_128_GCM, "mbedTLS " MBEDTLS_VERSION_STRING " (its own GCM)"));
   versions.Set("zlib", zlibVersion());
   versions.Set("zstd", ZSTD_versionString());
   exports.Set("versions", versions);

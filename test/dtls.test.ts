@@ -11,7 +11,7 @@ import { addon } from '../lib/native';
 import { Recorder, expectENetError, host, pattern, pumpFor, pumpUntil } from './helpers';
 import { sanitized } from './sanitized';
 import { until } from './godot-client';
-import { expectedChaCha20Poly1305 } from './host-openssl';
+import { expectedAesGcm, expectedChaCha20Poly1305 } from './host-openssl';
 
 let serverKey: CryptoKey;
 let selfSigned: X509Certificate;       // CN=localhost, self-signed
@@ -350,16 +350,36 @@ describe('DTLS: load, hostile input and lifetimes', () => {
   });
 });
 
-describe('DTLS: ChaCha20-Poly1305 in the host\'s OpenSSL', () => {
+describe('DTLS: records in the host\'s OpenSSL', () => {
+  // Records under and over the size at which OpenSSL takes ChaCha20-Poly1305 over, ENet's
+  // acknowledgements, and fragments of the largest.
   const SIZES = [0, 1, 63, 64, 100, 127, 128, 129, 500, 1024, 1392, 5000];
+  const GCM = /^TLS-ECDHE-ECDSA-WITH-AES-128-GCM-SHA256$/;
+  const CHACHA = /^TLS-ECDHE-ECDSA-WITH-CHACHA20-POLY1305-SHA256$/;
+  const hostGcm = versions.aesGcm.startsWith('OpenSSL');  // as the first test checks
 
-  it('Node\'s OpenSSL seals and opens here, mbedTLS\'s C where GODOT_ENET_HOST_OPENSSL=0, and the two agree at every size', async () => {
+  it('two addon peers agree on AES-128-GCM where Node\'s OpenSSL computes it, ChaCha20-Poly1305 where not', async () => {
     expect(versions.chacha20Poly1305).toMatch(expectedChaCha20Poly1305());
+    expect(versions.aesGcm).toMatch(expectedAesGcm());
+    const server = dtlsServer();
+    server.start();
+    const client = host();
+    client.createHost(1);
+    client.dtlsClientSetup('', TLSOptions.clientUnsafe());
+    client.start();
+    const peer = client.connectToHost('127.0.0.1', server.getLocalPort())!;
+    const [[serverPeer]] = (await Promise.all([once(server, 'connect'), once(client, 'connect')])) as [[ENetPacketPeer], unknown];
+    expect(peer.getCipherSuite()).toMatch(hostGcm ? GCM : CHACHA);
+    expect(serverPeer.getCipherSuite()).toBe(peer.getCipherSuite());
+  });
+
+  it('AES-128-GCM: the client\'s OpenSSL and a server\'s own mbedTLS GCM (GODOT_ENET_HOST_OPENSSL=0) agree at every size', async () => {
     const child = fork(join(__dirname, 'fixtures/echo-server.js'), ['--dtls'],
       { env: { ...process.env, GODOT_ENET_HOST_OPENSSL: '0' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     try {
-      const [listening] = (await once(child, 'message')) as [{ port: number; chacha20Poly1305: string }];
+      const [listening] = (await once(child, 'message')) as [{ port: number; chacha20Poly1305: string; aesGcm: string }];
       expect(listening.chacha20Poly1305).toMatch(/^mbedTLS 3\.6\.\d+ \(portable C\)$/);
+      expect(listening.aesGcm).toMatch(/^mbedTLS 3\.6\.\d+ \(its own GCM\)$/);
 
       const client = host();
       client.createHost(1);
@@ -367,9 +387,9 @@ describe('DTLS: ChaCha20-Poly1305 in the host\'s OpenSSL', () => {
       client.start();
       const peer = client.connectToHost('127.0.0.1', listening.port)!;
       await once(client, 'connect');
-      expect(peer.getCipherSuite()).toMatch(/CHACHA20-POLY1305/);
-      // Each size both ways: records under and over the size at which OpenSSL takes over, ENet's
-      // acknowledgements, and fragments of the largest.
+      // The server takes the client's first choice; this client lists AES-128-GCM first when its
+      // OpenSSL computes it.
+      expect(peer.getCipherSuite()).toMatch(hostGcm ? GCM : CHACHA);
       const echoes: Buffer[] = [];
       client.on('receive', (_peer, packet) => { echoes.push(packet); });
       for (const [index, size] of SIZES.entries()) {
@@ -382,4 +402,23 @@ describe('DTLS: ChaCha20-Poly1305 in the host\'s OpenSSL', () => {
       child.kill();
     }
   });
+
+  it('ChaCha20-Poly1305: a client in mbedTLS\'s C (GODOT_ENET_HOST_OPENSSL=0) lists it first, and it agrees with the server\'s OpenSSL at every size', async () => {
+    const server = dtlsServer();
+    server.on('receive', (peer, packet, channel, flags) => { peer.send(channel, packet, flags); });
+    server.start();
+    const child = fork(join(__dirname, 'fixtures/dtls-echo-client.js'), [String(server.getLocalPort()), ...SIZES.map(String)],
+      { env: { ...process.env, GODOT_ENET_HOST_OPENSSL: '0' }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    try {
+      const [report] = (await once(child, 'message')) as [{
+        cipherSuite: string; chacha20Poly1305: string; aesGcm: string; echoes: { length: number; intact: boolean }[];
+      }];
+      expect(report.chacha20Poly1305).toMatch(/^mbedTLS 3\.6\.\d+ \(portable C\)$/);
+      expect(report.aesGcm).toMatch(/^mbedTLS 3\.6\.\d+ \(its own GCM\)$/);
+      expect(report.cipherSuite).toMatch(CHACHA);
+      expect(report.echoes).toEqual(SIZES.map((length) => ({ length, intact: true })));
+    } finally {
+      child.kill();
+    }
+  }, 20_000);
 });

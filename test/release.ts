@@ -4,7 +4,7 @@ import { spawn, SpawnOptions } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { expect } from 'vitest';
-import { expectedChaCha20Poly1305 } from './host-openssl';
+import { expectedAesGcm, expectedChaCha20Poly1305 } from './host-openssl';
 
 export const root = resolve(__dirname, '..');
 /** npm's own CLI script, to run npm with any node binary. */
@@ -15,7 +15,7 @@ export const npmCli = process.env.npm_execpath?.endsWith('npm-cli.js')
 export function expectedVersions(): Record<string, unknown> {
   return {
     enet: '1.3.18', mbedtls: '3.6.6', chacha20Poly1305: expect.stringMatching(expectedChaCha20Poly1305()),
-    zlib: '1.3.1', zstd: '1.5.7',
+    aesGcm: expect.stringMatching(expectedAesGcm()), zlib: '1.3.1', zstd: '1.5.7',
   };
 }
 

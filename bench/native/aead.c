@@ -7,8 +7,9 @@
  *                  as mbedTLS's record layer calls them: in place, with DTLS 1.2's 13 bytes of
  *                  additional data naming the record's length), each pair checked.
  *
- * ChaCha20-Poly1305 runs in the host's OpenSSL when this program is linked with libcrypto
- * (native/crypto/host_aead.h), in mbedTLS's C with GODOT_ENET_HOST_OPENSSL=0; its name says which.
+ * The AEADs run in the host's OpenSSL when this program is linked with libcrypto
+ * (native/crypto/host_aead.h), in mbedTLS's own code with GODOT_ENET_HOST_OPENSSL=0; each name
+ * says which.
  */
 #include <mbedtls/cipher.h>
 
@@ -76,10 +77,10 @@ measure (mbedtls_cipher_type_t type, size_t size, double * best)
 int
 main (int argc, char ** argv)
 {
-    static const struct { const char * name; mbedtls_cipher_type_t type; } aeads [] = {
-        { "ChaCha20-Poly1305", MBEDTLS_CIPHER_CHACHA20_POLY1305 },
-        { "AES-128-GCM", MBEDTLS_CIPHER_AES_128_GCM },
-        { "AES-256-GCM", MBEDTLS_CIPHER_AES_256_GCM },
+    static const struct { const char * name; mbedtls_cipher_type_t type; HostAeadAlgorithm host; const char * own; } aeads [] = {
+        { "ChaCha20-Poly1305", MBEDTLS_CIPHER_CHACHA20_POLY1305, HOST_AEAD_CHACHA20_POLY1305, "mbedTLS's C" },
+        { "AES-128-GCM", MBEDTLS_CIPHER_AES_128_GCM, HOST_AEAD_AES_128_GCM, "mbedTLS's own" },
+        { "AES-256-GCM", MBEDTLS_CIPHER_AES_256_GCM, HOST_AEAD_AES_256_GCM, "mbedTLS's own" },
     };
 
     for (int i = 1; i < argc; ++ i)
@@ -98,11 +99,8 @@ main (int argc, char ** argv)
                 fprintf (stderr, "aead: %s failed at %zu bytes\n", aeads [a].name, size);
                 return 1;
             }
-            if (aeads [a].type == MBEDTLS_CIPHER_CHACHA20_POLY1305)
-              printf ("%s, %s\t%zu\t%.3f\n", aeads [a].name,
-                      host_aead_description () != NULL ? host_aead_description () : "mbedTLS's C", size, best);
-            else
-              printf ("%s\t%zu\t%.3f\n", aeads [a].name, size, best);
+            const char * host = host_aead_description (aeads [a].host);
+            printf ("%s, %s\t%zu\t%.3f\n", aeads [a].name, host != NULL ? host : aeads [a].own, size, best);
             fflush (stdout);
         }
     }

@@ -56,7 +56,7 @@ int mbedtls_chachapoly_setkey (mbedtls_chachapoly_context * ctx, const unsigned 
     if (result != 0)
       return result;
     host_aead_free (ctx -> host);
-    ctx -> host = host_aead_new (key);
+    ctx -> host = host_aead_new (HOST_AEAD_CHACHA20_POLY1305, key);
     return 0;
 }
 

@@ -1,5 +1,6 @@
 /*
- * ChaCha20-Poly1305 from the host process's OpenSSL 3, looked up at run time (host_aead.h).
+ * ChaCha20-Poly1305 and AES-GCM from the host process's OpenSSL 3, looked up at run time
+ * (host_aead.h).
  * OpenSSL's prototypes are declared here rather than included: the addon is built against no
  * OpenSSL headers, and these calls and constants are OpenSSL 3's stable ABI.
  */
@@ -44,13 +45,17 @@ static struct
     int (* cipher) (EVP_CIPHER_CTX * context, unsigned char * output, const unsigned char * input, unsigned int length);
     const char * (* version) (int type);
     void (* clearErrors) (void);
-    EVP_CIPHER * algorithm;   /* fetched once, kept for the life of the process */
-    int recordMode;           /* whether whole records go through OpenSSL's TLS mode */
+    /* Fetched once and kept for the life of the process; NULL where not to be used. */
+    EVP_CIPHER * algorithms [HOST_AEAD_ALGORITHMS];
+    int recordMode;           /* whether whole ChaCha20-Poly1305 records go through OpenSSL's TLS mode */
 } openssl;
+
+static const char * const algorithmNames [HOST_AEAD_ALGORITHMS] = { "ChaCha20-Poly1305", "AES-128-GCM", "AES-256-GCM" };
 
 struct HostAead
 {
     EVP_CIPHER_CTX * context;
+    HostAeadAlgorithm algorithm;
     int encrypting;                 /* the direction the context was last set to */
     int fixedSet;                   /* whether the context holds `fixed` */
     unsigned char fixed [12];       /* record mode: the nonce before the sequence number */
@@ -84,7 +89,7 @@ static int from_one_library (void * const * symbols, size_t count)
 #endif
 }
 
-static int passes_known_answer (void);
+static int passes_known_answer (HostAeadAlgorithm algorithm);
 static int record_mode_agrees (void);
 
 static void load (void)
@@ -113,13 +118,18 @@ static void load (void)
     for (size_t i = 0; i < sizeof (names) / sizeof (names [0]); ++ i)
       * symbols [i] = found [i];
 
-    /* NULL where the provider lacks it, as in FIPS mode. */
-    openssl.algorithm = openssl.fetch (NULL, "ChaCha20-Poly1305", NULL);
-    if (openssl.algorithm != NULL && ! passes_known_answer ())
-      openssl.algorithm = NULL;   /* kept, not freed: whatever it is, it is not to be called again */
-    if (openssl.algorithm != NULL)
+    int failed = 0;
+    for (int algorithm = 0; algorithm < HOST_AEAD_ALGORITHMS; ++ algorithm)
+    {
+        /* NULL where the provider lacks it, as ChaCha20 in FIPS mode. */
+        openssl.algorithms [algorithm] = openssl.fetch (NULL, algorithmNames [algorithm], NULL);
+        if (openssl.algorithms [algorithm] != NULL && ! passes_known_answer ((HostAeadAlgorithm) algorithm))
+          openssl.algorithms [algorithm] = NULL;   /* kept, not freed: whatever it is, it is not to be called again */
+        failed |= openssl.algorithms [algorithm] == NULL;
+    }
+    if (openssl.algorithms [HOST_AEAD_CHACHA20_POLY1305] != NULL)
       openssl.recordMode = record_mode_agrees ();
-    if (openssl.algorithm == NULL)
+    if (failed)
       openssl.clearErrors ();  /* what failed was queued on this thread, for JavaScript to find */
 }
 
@@ -133,35 +143,36 @@ static BOOL CALLBACK load_once (PINIT_ONCE once, PVOID parameter, PVOID * contex
     return TRUE;
 }
 
-static int available (void)
+static int available (HostAeadAlgorithm algorithm)
 {
     InitOnceExecuteOnce (& loaded, load_once, NULL, NULL);
-    return openssl.algorithm != NULL;
+    return (unsigned) algorithm < HOST_AEAD_ALGORITHMS && openssl.algorithms [algorithm] != NULL;
 }
 #else
 static pthread_once_t loaded = PTHREAD_ONCE_INIT;
 
-static int available (void)
+static int available (HostAeadAlgorithm algorithm)
 {
     pthread_once (& loaded, load);
-    return openssl.algorithm != NULL;
+    return (unsigned) algorithm < HOST_AEAD_ALGORITHMS && openssl.algorithms [algorithm] != NULL;
 }
 #endif
 
-const char * host_aead_description (void)
+const char * host_aead_description (HostAeadAlgorithm algorithm)
 {
-    return available () ? openssl.version (OPENSSL_VERSION) : NULL;
+    return available (algorithm) ? openssl.version (OPENSSL_VERSION) : NULL;
 }
 
-static HostAead * create (const unsigned char key [32])
+static HostAead * create (HostAeadAlgorithm algorithm, const unsigned char * key)
 {
     HostAead * aead = (HostAead *) malloc (sizeof (HostAead));
     if (aead == NULL)
       return NULL;
     aead -> context = openssl.contextNew ();
+    aead -> algorithm = algorithm;
     aead -> encrypting = 1;
     aead -> fixedSet = 0;
-    if (aead -> context == NULL || openssl.init (aead -> context, openssl.algorithm, NULL, key, NULL, 1) != 1)
+    if (aead -> context == NULL || openssl.init (aead -> context, openssl.algorithms [algorithm], NULL, key, NULL, 1) != 1)
     {
         host_aead_free (aead);
         return NULL;
@@ -169,9 +180,9 @@ static HostAead * create (const unsigned char key [32])
     return aead;
 }
 
-HostAead * host_aead_new (const unsigned char key [32])
+HostAead * host_aead_new (HostAeadAlgorithm algorithm, const unsigned char * key)
 {
-    return available () ? create (key) : NULL;
+    return available (algorithm) ? create (algorithm, key) : NULL;
 }
 
 void host_aead_free (HostAead * aead)
@@ -215,12 +226,14 @@ static int finish (HostAead * aead)
     return openssl.final (aead -> context, spare, & written) == 1 ? 0 : -1;
 }
 
-/* Whether a record can take OpenSSL's TLS mode: DTLS 1.2's 13 bytes of additional data
- * (sequence number, type, version, this length) and the tag right after the data. */
-static int is_record (const unsigned char * aad, size_t aadLength, size_t length,
+/* Whether a record can take OpenSSL's TLS mode: ChaCha20-Poly1305 (AES-GCM's TLS mode makes its
+ * own explicit nonces), DTLS 1.2's 13 bytes of additional data (sequence number, type, version,
+ * this length) and the tag right after the data. */
+static int is_record (const HostAead * aead, const unsigned char * aad, size_t aadLength, size_t length,
                       const unsigned char * data, const unsigned char * tag)
 {
-    return openssl.recordMode && aadLength == TLS_AAD_LENGTH && tag == data + length &&
+    return openssl.recordMode && aead -> algorithm == HOST_AEAD_CHACHA20_POLY1305 &&
+           aadLength == TLS_AAD_LENGTH && tag == data + length &&
            length == (size_t) (aad [11] << 8 | aad [12]);
 }
 
@@ -269,7 +282,7 @@ int host_aead_seal (HostAead * aead, const unsigned char nonce [12],
                     const unsigned char * input, size_t length, unsigned char * output,
                     unsigned char tag [16])
 {
-    if (is_record (aad, aadLength, length, output, tag))
+    if (is_record (aead, aad, aadLength, length, output, tag))
     {
         if (input != output)
           memmove (output, input, length);
@@ -287,7 +300,7 @@ int host_aead_open (HostAead * aead, const unsigned char nonce [12],
                     const unsigned char * input, size_t length, unsigned char * output,
                     const unsigned char tag [16])
 {
-    if (input == output && is_record (aad, aadLength, length, input, tag))
+    if (input == output && is_record (aead, aad, aadLength, length, input, tag))
       return seal_or_open_record (aead, 0, nonce, aad, output, length);
     if (begin (aead, 0, nonce, aad, aadLength, length) != 0 ||
         openssl.control (aead -> context, EVP_CTRL_AEAD_SET_TAG, 16, (void *) tag) != 1 ||
@@ -297,39 +310,69 @@ int host_aead_open (HostAead * aead, const unsigned char nonce [12],
     return finish (aead) == 0 ? 0 : 1;
 }
 
-/* RFC 8439, section 2.8.2: the library must seal it to the RFC's tag, open it back, and refuse
- * it with one bit of the tag changed. Then a record as DTLS hands over, longer (OpenSSL's code
- * depends on the length) and in place, must come back as it was. */
-static int passes_known_answer (void)
+/* A known answer per algorithm: ChaCha20-Poly1305 from RFC 8439, section 2.8.2; AES-GCM from
+ * test cases 4 and 16 of the GCM specification (McGrew and Viega), which share their nonce,
+ * additional data and text. */
+static const unsigned char chachaKey [32] = {
+    0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8b, 0x8c, 0x8d, 0x8e, 0x8f,
+    0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f };
+static const unsigned char gcmKey [32] = {
+    0xfe, 0xff, 0xe9, 0x92, 0x86, 0x65, 0x73, 0x1c, 0x6d, 0x6a, 0x8f, 0x94, 0x67, 0x30, 0x83, 0x08,
+    0xfe, 0xff, 0xe9, 0x92, 0x86, 0x65, 0x73, 0x1c, 0x6d, 0x6a, 0x8f, 0x94, 0x67, 0x30, 0x83, 0x08 };
+static const unsigned char chachaNonce [12] = { 0x07, 0x00, 0x00, 0x00, 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47 };
+static const unsigned char gcmNonce [12] = { 0xca, 0xfe, 0xba, 0xbe, 0xfa, 0xce, 0xdb, 0xad, 0xde, 0xca, 0xf8, 0x88 };
+static const unsigned char chachaAad [12] = { 0x50, 0x51, 0x52, 0x53, 0xc0, 0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7 };
+static const unsigned char gcmAad [20] = {
+    0xfe, 0xed, 0xfa, 0xce, 0xde, 0xad, 0xbe, 0xef, 0xfe, 0xed, 0xfa, 0xce, 0xde, 0xad, 0xbe, 0xef,
+    0xab, 0xad, 0xda, 0xd2 };
+static const char chachaText [] = "Ladies and Gentlemen of the class of '99: If I could offer you only one tip "
+                                  "for the future, sunscreen would be it.";
+static const unsigned char gcmText [60] = {
+    0xd9, 0x31, 0x32, 0x25, 0xf8, 0x84, 0x06, 0xe5, 0xa5, 0x59, 0x09, 0xc5, 0xaf, 0xf5, 0x26, 0x9a,
+    0x86, 0xa7, 0xa9, 0x53, 0x15, 0x34, 0xf7, 0xda, 0x2e, 0x4c, 0x30, 0x3d, 0x8a, 0x31, 0x8a, 0x72,
+    0x1c, 0x3c, 0x0c, 0x95, 0x95, 0x68, 0x09, 0x53, 0x2f, 0xcf, 0x0e, 0x24, 0x49, 0xa6, 0xb5, 0x25,
+    0xb1, 0x6a, 0xed, 0xf5, 0xaa, 0x0d, 0xe6, 0x57, 0xba, 0x63, 0x7b, 0x39 };
+
+static const struct
 {
-    static const char text [] = "Ladies and Gentlemen of the class of '99: If I could offer you only one tip "
-                                "for the future, sunscreen would be it.";
-    static const unsigned char key [32] = {
-        0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88, 0x89, 0x8a, 0x8b, 0x8c, 0x8d, 0x8e, 0x8f,
-        0x90, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97, 0x98, 0x99, 0x9a, 0x9b, 0x9c, 0x9d, 0x9e, 0x9f };
-    static const unsigned char nonce [12] = { 0x07, 0x00, 0x00, 0x00, 0x40, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46, 0x47 };
-    static const unsigned char aad [12] = { 0x50, 0x51, 0x52, 0x53, 0xc0, 0xc1, 0xc2, 0xc3, 0xc4, 0xc5, 0xc6, 0xc7 };
-    static const unsigned char expectedTag [16] = {
-        0x1a, 0xe1, 0x0b, 0x59, 0x4f, 0x09, 0xe2, 0x6a, 0x7e, 0x90, 0x2e, 0xcb, 0xd0, 0x60, 0x06, 0x91 };
-    const size_t length = sizeof (text) - 1;
-    unsigned char sealed [sizeof (text)], opened [sizeof (text)], tag [16], record [1000];
+    const unsigned char * key, * nonce, * aad, * text;
+    size_t aadLength, length;
+    unsigned char tag [16];
+} knownAnswers [HOST_AEAD_ALGORITHMS] = {
+    { chachaKey, chachaNonce, chachaAad, (const unsigned char *) chachaText, sizeof (chachaAad), sizeof (chachaText) - 1,
+      { 0x1a, 0xe1, 0x0b, 0x59, 0x4f, 0x09, 0xe2, 0x6a, 0x7e, 0x90, 0x2e, 0xcb, 0xd0, 0x60, 0x06, 0x91 } },
+    { gcmKey, gcmNonce, gcmAad, gcmText, sizeof (gcmAad), sizeof (gcmText),
+      { 0x5b, 0xc9, 0x4f, 0xbc, 0x32, 0x21, 0xa5, 0xdb, 0x94, 0xfa, 0xe9, 0x5a, 0xe7, 0x12, 0x1a, 0x47 } },
+    { gcmKey, gcmNonce, gcmAad, gcmText, sizeof (gcmAad), sizeof (gcmText),
+      { 0x76, 0xfc, 0x6e, 0xce, 0x0f, 0x4e, 0x17, 0x68, 0xcd, 0xdf, 0x88, 0x53, 0xbb, 0x2d, 0x55, 0x1b } },
+};
+
+/* The library must seal the known answer to its tag, open it back, and refuse it with one bit of
+ * the tag changed. Then a record as DTLS hands over, longer (OpenSSL's code depends on the
+ * length) and in place, must come back as it was. */
+static int passes_known_answer (HostAeadAlgorithm algorithm)
+{
+    const size_t length = knownAnswers [algorithm].length;
+    const unsigned char * nonce = knownAnswers [algorithm].nonce, * aad = knownAnswers [algorithm].aad;
+    const size_t aadLength = knownAnswers [algorithm].aadLength;
+    unsigned char sealed [sizeof (chachaText)], opened [sizeof (chachaText)], tag [16], record [1000];
     int passed;
-    HostAead * aead = create (key);
+    HostAead * aead = create (algorithm, knownAnswers [algorithm].key);
 
     if (aead == NULL)
       return 0;
-    passed = host_aead_seal (aead, nonce, aad, sizeof (aad), (const unsigned char *) text, length, sealed, tag) == 0 &&
-             memcmp (tag, expectedTag, sizeof (tag)) == 0 &&
-             host_aead_open (aead, nonce, aad, sizeof (aad), sealed, length, opened, tag) == 0 &&
-             memcmp (opened, text, length) == 0;
+    passed = host_aead_seal (aead, nonce, aad, aadLength, knownAnswers [algorithm].text, length, sealed, tag) == 0 &&
+             memcmp (tag, knownAnswers [algorithm].tag, sizeof (tag)) == 0 &&
+             host_aead_open (aead, nonce, aad, aadLength, sealed, length, opened, tag) == 0 &&
+             memcmp (opened, knownAnswers [algorithm].text, length) == 0;
     tag [0] ^= 1;
-    passed = passed && host_aead_open (aead, nonce, aad, sizeof (aad), sealed, length, opened, tag) == 1;
+    passed = passed && host_aead_open (aead, nonce, aad, aadLength, sealed, length, opened, tag) == 1;
 
     for (size_t i = 0; i < sizeof (record); ++ i)
       record [i] = (unsigned char) (i * 7);
-    passed = passed && host_aead_seal (aead, nonce, aad, sizeof (aad), record, sizeof (record), record, tag) == 0 &&
+    passed = passed && host_aead_seal (aead, nonce, aad, aadLength, record, sizeof (record), record, tag) == 0 &&
              record [0] != 0 &&
-             host_aead_open (aead, nonce, aad, sizeof (aad), record, sizeof (record), record, tag) == 0;
+             host_aead_open (aead, nonce, aad, aadLength, record, sizeof (record), record, tag) == 0;
     for (size_t i = 0; passed && i < sizeof (record); ++ i)
       passed = record [i] == (unsigned char) (i * 7);
     host_aead_free (aead);
@@ -347,7 +390,7 @@ static int record_mode_agrees (void)
     unsigned char aad [TLS_AAD_LENGTH] = { 0, 1, 0, 0, 0, 0, 0, 42, 23, 0xfe, 0xfd, LENGTH >> 8, LENGTH & 0xff };
     unsigned char expected [LENGTH + 16], record [LENGTH + 16];
     int agrees = 1;
-    HostAead * aead = create (key);
+    HostAead * aead = create (HOST_AEAD_CHACHA20_POLY1305, key);
     if (aead == NULL)
       return 0;
     for (int round = 0; round < 2 && agrees; ++ round)

@@ -1,12 +1,15 @@
 /*
- * ChaCha20-Poly1305 (RFC 8439) from the OpenSSL of the process that loaded the addon.
+ * The AEADs of DTLS's cipher suites (ChaCha20-Poly1305, RFC 8439; AES-GCM) from the OpenSSL of
+ * the process that loaded the addon.
  *
  * Node.js links OpenSSL 3 and exports its symbols to addons (Debian's node links the system's
  * libcrypto instead: the same symbols). OpenSSL seals and opens with vectorised assembly, several
- * times faster than mbedTLS's portable C, so DTLS records use it when it is there. It is looked up
- * at run time, never linked: where the host has no OpenSSL 3 (Electron's BoringSSL, Bun, a
- * program linking mbedTLS alone), or it fails a known-answer test, or GODOT_ENET_HOST_OPENSSL=0
- * is set, host_aead_new() returns NULL and mbedTLS's own implementation is used.
+ * times faster than mbedTLS (portable C for ChaCha20-Poly1305, one block at a time for AES-GCM),
+ * so DTLS records use it when it is there. It is looked up at run time, never linked: where the
+ * host has no OpenSSL 3 (Electron's BoringSSL, Bun, a program linking mbedTLS alone), or an
+ * algorithm is missing (FIPS mode has no ChaCha20) or fails its known-answer test, or
+ * GODOT_ENET_HOST_OPENSSL=0 is set, host_aead_new() returns NULL and mbedTLS's own implementation
+ * is used.
  */
 #ifndef GODOT_ENET_HOST_AEAD_H
 #define GODOT_ENET_HOST_AEAD_H
@@ -19,11 +22,21 @@ extern "C" {
 
 typedef struct HostAead HostAead;
 
-/* "OpenSSL 3.0.17 1 Jul 2025" (the host library's own words), or NULL when it is not used. */
-const char * host_aead_description (void);
+typedef enum
+{
+    HOST_AEAD_CHACHA20_POLY1305,   /* 32-byte key */
+    HOST_AEAD_AES_128_GCM,         /* 16-byte key */
+    HOST_AEAD_AES_256_GCM,         /* 32-byte key */
+    HOST_AEAD_ALGORITHMS
+} HostAeadAlgorithm;
 
-/* A context holding `key`; NULL when the host's OpenSSL is not used (or is out of memory). */
-HostAead * host_aead_new (const unsigned char key [32]);
+/* "OpenSSL 3.0.17 1 Jul 2025" (the host library's own words), or NULL when `algorithm` does not
+ * run there. */
+const char * host_aead_description (HostAeadAlgorithm algorithm);
+
+/* A context holding `key` (the algorithm's length); NULL when `algorithm` does not run in the
+ * host's OpenSSL (or out of memory). All take a 12-byte nonce and a 16-byte tag. */
+HostAead * host_aead_new (HostAeadAlgorithm algorithm, const unsigned char * key);
 void host_aead_free (HostAead * aead);
 
 /* Encrypts `length` bytes (input == output allowed) and writes the 16-byte tag. 0 on success,

@@ -8,6 +8,7 @@
 #include "platform/dtls.h"
 #include "platform/address.h"
 #include "platform/datagram.h"
+#include "platform/dtls_suites.h"
 #include "platform/os.h"
 #include "platform/socket_state.h"
 
@@ -67,6 +68,7 @@ struct Dtls
     size_t max_sessions;
     int counted;                     /* in dtls_sockets */
     char * hostname;
+    int * suites;                    /* dtls_suites.h; the configuration points at it */
     mbedtls_ssl_config config;
     mbedtls_entropy_context entropy;
     mbedtls_ctr_drbg_context rng;
@@ -634,6 +636,9 @@ configure (Dtls * dtls, const PlatformDtlsOptions * options, char * error, size_
     if (result != 0)
       return setup_failed (error, errorLength, "cannot configure DTLS", result);
     mbedtls_ssl_conf_rng (& dtls -> config, mbedtls_ctr_drbg_random, & dtls -> rng);
+    if ((dtls -> suites = dtls_suites_new ()) == NULL)
+      return setup_failed (error, errorLength, "out of memory", MBEDTLS_ERR_SSL_ALLOC_FAILED);
+    mbedtls_ssl_conf_ciphersuites (& dtls -> config, dtls -> suites);
 
     if (options -> server)
     {
@@ -652,6 +657,7 @@ configure (Dtls * dtls, const PlatformDtlsOptions * options, char * error, size_
         if ((result = mbedtls_ssl_conf_own_cert (& dtls -> config, & dtls -> certificates, & dtls -> key)) != 0)
           return setup_failed (error, errorLength, "cannot use the certificate", result);
         mbedtls_ssl_conf_authmode (& dtls -> config, MBEDTLS_SSL_VERIFY_NONE);
+        mbedtls_ssl_conf_preference_order (& dtls -> config, MBEDTLS_SSL_SRV_CIPHERSUITE_ORDER_CLIENT);
         if ((result = mbedtls_ssl_cookie_setup (& dtls -> cookies, mbedtls_ctr_drbg_random, & dtls -> rng)) != 0)
           return setup_failed (error, errorLength, "cannot set up cookies", result);
         mbedtls_ssl_conf_dtls_cookies (& dtls -> config, mbedtls_ssl_cookie_write, mbedtls_ssl_cookie_check, & dtls -> cookies);
@@ -727,6 +733,7 @@ dtls_destroy (Dtls * dtls)
     mbedtls_ctr_drbg_free (& dtls -> rng);
     mbedtls_entropy_free (& dtls -> entropy);
     mbedtls_ssl_config_free (& dtls -> config);
+    free (dtls -> suites);
     free (dtls -> hostname);
     free (dtls);
 }
