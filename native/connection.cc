@@ -234,7 +234,7 @@ Napi::Value Connection::Connect(const Napi::CallbackInfo& info) {
   if (peer == nullptr) return Napi::Number::New(env, kNoPeer);
   const size_t slot = static_cast<size_t>(peer - host_->peers);
   window_.Include(host_, slot, slot + 1);
-  Touched();
+  Touched(peer);
   return Napi::Number::New(env, Bind(peer));
 }
 
@@ -258,7 +258,13 @@ int Connection::ServiceSkippingRefused(uint32_t timeout, ENetEvent* event, Reach
     int result = reach == Reach::kQueued    ? enet_host_check_events(host_, event)
                  : reach == Reach::kWakeUp ? window_.AroundFromReceive(host_, room, service)
                                            : window_.Around(host_, room, service);
-    if (reach != Reach::kQueued) BoundRoundTripTimes();
+    if (reach != Reach::kQueued) {
+      BoundRoundTripTimes();
+      // ENet returns a CONNECT or DISCONNECT as soon as it happens: before its walk after the
+      // read, or partway through it (a timeout). What that walk did not send, the started
+      // host's closing flush must: over every peer.
+      if (result > 0 && (event->type == ENET_EVENT_TYPE_CONNECT || event->type == ENET_EVENT_TYPE_DISCONNECT)) Touched();
+    }
     if (result <= 0 || !refusing_ || event->type != ENET_EVENT_TYPE_CONNECT) return result;
     ENetPeer* peer = event->peer;
     if (slots_[peer - host_->peers].bound) return result;  // our own outgoing connection

@@ -145,6 +145,8 @@ class Connection : public Napi::ObjectWrap<Connection> {
   uint32_t NextServiceDelay();
   bool ContinuesConversation(const std::vector<EventRecord>& records);
   void Touched();
+  void Touched(const ENetPeer* peer);
+  void FlushTouched();
 
   // connection_sends.cc: sends queued by JavaScript during a batch.
   bool AttachSendBatch(const Napi::Value& queue, const Napi::Value& bytes, const Napi::Value& peers);
@@ -210,6 +212,10 @@ class Connection : public Napi::ObjectWrap<Connection> {
   enet_uint32 delayScannedAt_ = 0;  // when NextServiceDelay last walked the peers
   enet_uint32 boundedAt_ = 0;       // when BoundRoundTripTimes last walked them
   uint32_t scannedDelay_ = kNoDelay;
+  // What JavaScript gave ENet to send since the last flush of a started host: the slots of the
+  // peers it sent to or changed, or the host as a whole (FlushTouched).
+  std::vector<size_t> touched_;
+  bool touchedHost_ = false;
 
   // Batched sends (connection_sends.cc).
   Napi::Reference<Napi::Float64Array> sendQueueRef_;

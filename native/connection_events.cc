@@ -77,21 +77,60 @@ void Connection::StopPump() {
 void Connection::DetachPump() {
   DetachSendBatch();
   pump_ = nullptr;
+  touched_.clear();
+  touchedHost_ = false;
   onEvents_.Reset();
   batchRef_.Reset();
   batch_ = nullptr;
   self_.Reset();
 }
 
+// A call that changed the host as a whole (a broadcast, a bandwidth limit): the next flush walks
+// every peer.
 void Connection::Touched() {
-  if (pump_ != nullptr) pump_->RequestFlush();
+  if (pump_ == nullptr) return;
+  touchedHost_ = true;
+  pump_->RequestFlush();
+}
+
+// A call that gave ENet something to send to one peer.
+void Connection::Touched(const ENetPeer* peer) {
+  if (pump_ == nullptr) return;
+  touched_.push_back(static_cast<size_t>(peer - host_->peers));
+  pump_->RequestFlush();
 }
 
 void Connection::FlushAndSchedule() {
   if (host_ == nullptr || pump_ == nullptr) return;
-  FlushHost();  // a pass over the peer slots, so once per wake-up, not once more per loop iteration
+  FlushTouched();  // once per wake-up, not once more per loop iteration
   pump_->FlushDone();
   pump_->ScheduleIn(NextServiceDelay());
+}
+
+// The flush that ends a wake-up, or a loop iteration in which JavaScript sent. A wake-up's
+// service call walked every peer after reading and sent all that was due, so what is left is
+// what JavaScript gave ENet since: ENet's walk sees only the peers it touched, in runs of nearby
+// slots, unless it touched the host as a whole or so many peers that one walk over all costs less.
+void Connection::FlushTouched() {
+  constexpr size_t kRunGap = 8;         // slots between two touched ones that one run still walks
+  constexpr size_t kWalkAllShare = 8;   // one touched peer in this many slots: walk them all
+  if (touchedHost_ || touched_.size() * kWalkAllShare >= window_.Used(host_)) {
+    FlushHost();
+  } else if (!touched_.empty()) {
+    std::sort(touched_.begin(), touched_.end());
+    auto flush = [&] { enet_host_flush(host_); };
+    size_t from = touched_.front(), to = from + 1;
+    for (size_t slot : touched_) {
+      if (slot > to + kRunGap) {
+        window_.Only(host_, from, to, flush);
+        from = slot;
+      }
+      to = std::max(to, slot + 1);
+    }
+    window_.Only(host_, from, to, flush);
+  }
+  touched_.clear();
+  touchedHost_ = false;
 }
 
 // Milliseconds until ENet has time-driven work: a reliable command's resend deadline (which
@@ -118,12 +157,14 @@ uint32_t Connection::NextServiceDelay() {
     if (peer->state == ENET_PEER_STATE_DISCONNECTED || peer->state == ENET_PEER_STATE_ZOMBIE) continue;
     if (!enet_list_empty(&peer->sentReliableCommands)) {
       due(peer->nextTimeout);
+    } else if (!enet_list_empty(&peer->outgoingCommands) || !enet_list_empty(&peer->outgoingSendReliableCommands)) {
+      // Waiting on the next send pass: a state change (e.g. disconnect later), or whatever a
+      // flush of the touched peers (FlushTouched) did not reach.
+      due(now + 1);
     } else if (peer->state == ENET_PEER_STATE_CONNECTED) {
       // As ENet's own test, so that a huge interval cannot wrap around into the past.
       enet_uint32 idle = ENET_TIME_DIFFERENCE(now, peer->lastReceiveTime);
       delay = std::min<uint32_t>(delay, idle >= peer->pingInterval ? 0 : peer->pingInterval - idle);
-    } else if (!enet_list_empty(&peer->outgoingCommands) || !enet_list_empty(&peer->outgoingSendReliableCommands)) {
-      due(now + 1);  // a state change (e.g. disconnect later) waiting on the next send pass
     }
     connected = connected || peer->state == ENET_PEER_STATE_CONNECTED;
   }

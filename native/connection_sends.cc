@@ -102,6 +102,8 @@ void Connection::DrainSends() {
     ENetPacket* packet = enet_packet_create(data, static_cast<size_t>(length), static_cast<uint32_t>(flags));
     if (packet != nullptr && enet_peer_send(peer, static_cast<enet_uint8>(channel), packet) < 0) {
       enet_packet_destroy(packet);
+    } else if (packet != nullptr) {
+      Touched(peer);
     }
   }
 }

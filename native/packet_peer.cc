@@ -57,7 +57,7 @@ Napi::Value Connection::PeerSend(const Napi::CallbackInfo& info) {
     enet_packet_destroy(packet);  // ENet keeps nothing it refused
     return Number(info, FAILED);
   }
-  Touched();
+  Touched(peer);
   return Number(info, OK);
 }
 
@@ -78,7 +78,7 @@ Napi::Value Connection::PeerTimeout(const Napi::CallbackInfo& info) {
     return Number(info, ERR_INVALID_PARAMETER);
   }
   enet_peer_timeout(peer, limit, minimum, maximum);
-  Touched();
+  Touched(peer);
   return Number(info, OK);
 }
 
@@ -91,7 +91,7 @@ Napi::Value Connection::PeerThrottleConfigure(const Napi::CallbackInfo& info) {
     return Number(info, ERR_INVALID_PARAMETER);
   }
   enet_peer_throttle_configure(peer, interval, acceleration, deceleration);
-  Touched();
+  Touched(peer);
   return Number(info, OK);
 }
 
@@ -100,7 +100,7 @@ Napi::Value Connection::PeerPing(const Napi::CallbackInfo& info) {
   ENetPeer* peer = Resolve(info[0]);
   if (peer == nullptr) return Number(info, ERR_UNCONFIGURED);
   enet_peer_ping(peer);
-  Touched();
+  Touched(peer);
   return Number(info, OK);
 }
 
@@ -110,7 +110,7 @@ Napi::Value Connection::PeerPingInterval(const Napi::CallbackInfo& info) {
   if (peer == nullptr) return Number(info, ERR_UNCONFIGURED);
   if (!ToUint32(info[1], UINT32_MAX, &interval)) return Number(info, ERR_INVALID_PARAMETER);
   enet_peer_ping_interval(peer, interval);  // 0 restores ENet's 500 ms
-  Touched();
+  Touched(peer);
   return Number(info, OK);
 }
 
@@ -133,7 +133,7 @@ Napi::Value Connection::PeerDisconnect(const Napi::CallbackInfo& info) {
   // disconnect_now resets at once; so does a graceful disconnect of a peer that never
   // connected. Either way no DISCONNECT event will come: end the binding now.
   if (peer->state == ENET_PEER_STATE_DISCONNECTED) Unbind(static_cast<size_t>(peer - host_->peers));
-  Touched();
+  Touched(peer);
   return Number(info, OK);
 }
 

@@ -69,6 +69,19 @@ class PeerWindow {
     });
   }
 
+  // Runs `call` with ENet seeing the slots [from, to) alone: its walks start at host->peers and
+  // look at nothing else of the array (nor does the platform layer's send path). For flushes.
+  template <typename Call>
+  void Only(ENetHost* host, size_t from, size_t to, Call call) {
+    ENetPeer* const peers = host->peers;
+    const size_t allocated = host->peerCount;
+    host->peers = peers + from;
+    host->peerCount = to - from;
+    call();
+    host->peers = peers;
+    host->peerCount = allocated;
+  }
+
   // Takes note of slots in [from, to) that are in use now (e.g. enet_host_connect's new peer).
   void Include(const ENetHost* host, size_t from, size_t to) {
     for (size_t slot = to; slot > std::max(from, used_); --slot) {

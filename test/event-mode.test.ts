@@ -721,6 +721,44 @@ describe('event-driven mode: timers and flushing', () => {
     expect(received).toBeGreaterThanOrEqual(8);
   });
 
+  it('a handler\'s send to and disconnect of peers outside its batch leave in the same wake-up on an idle host', async () => {
+    const { server: srv, client: a, clientPeer: aPeer } = await startedPair();
+    const others = [host(), host()];
+    const onServer: ENetPacketPeer[] = [];
+    srv.on('connect', (peer) => { onServer.push(peer); });
+    const otherPeers = others.map((other) => {
+      other.createHost(1);
+      other.start();
+      return other.connectToHost('127.0.0.1', srv.getLocalPort())!;
+    });
+    await until(() => onServer.length === 2 && otherPeers.every((peer) => peer.getState() === PeerState.STATE_CONNECTED),
+      3000, 'two more clients');
+    // No ping falls due for seconds on either side, and the server's peer walks go stale
+    // (kPeerWalkEveryMs): only the wake-up of A's packet can send what its handler gives ENet.
+    for (const peer of [...srv.getPeers(), aPeer, ...otherPeers]) expect(peer.pingInterval(5000)).toBe(ErrorCode.OK);
+    const bOnServer = onServer.find((peer) => peer.getRemotePort() === others[0].getLocalPort())!;
+    const cOnServer = onServer.find((peer) => peer !== bOnServer)!;
+    expect(bOnServer).toBeDefined();
+    srv.on('receive', (_peer, packet) => {
+      if (packet.toString() === 'send') expect(bOnServer.send(0, Buffer.from('for B'), FLAG_RELIABLE)).toBe(ErrorCode.OK);
+      else expect(cOnServer.peerDisconnect(7)).toBe(ErrorCode.OK);
+    });
+    const elapsed = async <T>(what: string, arrival: Promise<T>): Promise<[T, number]> => {
+      await sleep(50);
+      const started = Date.now();
+      aPeer.send(0, Buffer.from(what), FLAG_RELIABLE);
+      const result = await arrival;
+      return [result, Date.now() - started];
+    };
+    const [[, packet], sendMs] = await elapsed('send', next(others[0], 'receive', 3000));
+    expect(packet.toString()).toBe('for B');
+    const [[, data], disconnectMs] = await elapsed('disconnect', next(others[1], 'disconnect', 3000));
+    expect(data).toBe(7);
+    // What waits for a later walk leaves with the next ping, seconds later.
+    expect([sendMs, disconnectMs].every((ms) => ms < 400)).toBe(true);
+    for (const other of others) other.destroy();
+  });
+
   it("ENet's bandwidth throttle runs on started hosts: the server's bandwidthLimit() reaches the client and lowers its throttle", async () => {
     // The server sends BANDWIDTH_LIMIT at its next throttle tick; the client's own throttle then
     // finds it sending more than 2000 B/s. Both ticks run only inside the pumps' service calls.
