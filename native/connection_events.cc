@@ -96,7 +96,8 @@ void Connection::Touched() {
 // A call that gave ENet something to send to one peer.
 void Connection::Touched(const ENetPeer* peer) {
   if (pump_ == nullptr) return;
-  touched_.push_back(static_cast<size_t>(peer - host_->peers));
+  const size_t slot = static_cast<size_t>(peer - host_->peers);
+  if (touched_.empty() || touched_.back() != slot) touched_.push_back(slot);  // a stream to one peer
   pump_->RequestFlush();
 }
 
@@ -114,10 +115,11 @@ void Connection::FlushAndSchedule() {
 void Connection::FlushTouched() {
   constexpr size_t kRunGap = 8;         // slots between two touched ones that one run still walks
   constexpr size_t kWalkAllShare = 8;   // one touched peer in this many slots: walk them all
+  std::sort(touched_.begin(), touched_.end());
+  touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
   if (touchedHost_ || touched_.size() * kWalkAllShare >= window_.Used(host_)) {
     FlushHost();
   } else if (!touched_.empty()) {
-    std::sort(touched_.begin(), touched_.end());
     auto flush = [&] { enet_host_flush(host_); };
     size_t from = touched_.front(), to = from + 1;
     for (size_t slot : touched_) {
