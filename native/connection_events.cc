@@ -115,8 +115,10 @@ void Connection::FlushAndSchedule() {
 void Connection::FlushTouched() {
   constexpr size_t kRunGap = 8;         // slots between two touched ones that one run still walks
   constexpr size_t kWalkAllShare = 8;   // one touched peer in this many slots: walk them all
-  std::sort(touched_.begin(), touched_.end());
-  touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
+  if (!touchedHost_) {
+    std::sort(touched_.begin(), touched_.end());
+    touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
+  }
   if (touchedHost_ || touched_.size() * kWalkAllShare >= window_.Used(host_)) {
     FlushHost();
   } else if (!touched_.empty()) {

@@ -355,6 +355,7 @@ static int passes_known_answer (HostAeadAlgorithm algorithm)
     const size_t length = knownAnswers [algorithm].length;
     const unsigned char * nonce = knownAnswers [algorithm].nonce, * aad = knownAnswers [algorithm].aad;
     const size_t aadLength = knownAnswers [algorithm].aadLength;
+    /* The RFC's text is the longest known answer. */
     unsigned char sealed [sizeof (chachaText)], opened [sizeof (chachaText)], tag [16], record [1000];
     int passed;
     HostAead * aead = create (algorithm, knownAnswers [algorithm].key);

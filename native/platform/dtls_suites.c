@@ -14,12 +14,22 @@
 
 #include <stdlib.h>
 
+static const int preferred [] = { MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+                                  MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 };
+#define PREFERRED_COUNT (sizeof (preferred) / sizeof (preferred [0]))
+
+static int
+is_preferred (int suite)
+{
+    for (size_t p = 0; p < PREFERRED_COUNT; ++ p)
+      if (suite == preferred [p])
+        return 1;
+    return 0;
+}
+
 int *
 dtls_suites_new (void)
 {
-    static const int preferred [] = { MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
-                                      MBEDTLS_TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 };
-    const size_t preferredCount = sizeof (preferred) / sizeof (preferred [0]);
     const int * built = mbedtls_ssl_list_ciphersuites ();
     const int moving = host_aead_description (HOST_AEAD_AES_128_GCM) != NULL;
     size_t count = 0, next = 0;
@@ -29,18 +39,13 @@ dtls_suites_new (void)
       ++ count;
     if ((suites = (int *) malloc ((count + 1) * sizeof (int))) == NULL)
       return NULL;
-    for (size_t p = 0; moving && p < preferredCount; ++ p)
+    for (size_t p = 0; moving && p < PREFERRED_COUNT; ++ p)
       for (size_t i = 0; i < count; ++ i)
         if (built [i] == preferred [p])
           suites [next ++] = preferred [p];
     for (size_t i = 0; i < count; ++ i)
-    {
-        int moved = 0;
-        for (size_t p = 0; moving && p < preferredCount; ++ p)
-          moved |= built [i] == preferred [p];
-        if (! moved)
-          suites [next ++] = built [i];
-    }
+      if (! (moving && is_preferred (built [i])))
+        suites [next ++] = built [i];
     suites [next] = 0;
     return suites;
 }
