@@ -29,6 +29,8 @@ typedef struct evp_cipher_ctx_st EVP_CIPHER_CTX;
 #define EVP_CTRL_AEAD_SET_IV_FIXED 0x12
 #define EVP_CTRL_AEAD_TLS1_AAD 0x16
 #define TLS_AAD_LENGTH 13
+#define EXPLICIT_NONCE_LENGTH 8   /* AES-GCM in (D)TLS 1.2: on the wire, before the data */
+#define TAG_LENGTH 16
 #define OPENSSL_VERSION 0
 
 static struct
@@ -47,7 +49,7 @@ static struct
     void (* clearErrors) (void);
     /* Fetched once and kept for the life of the process; NULL where not to be used. */
     EVP_CIPHER * algorithms [HOST_AEAD_ALGORITHMS];
-    int recordMode;           /* whether whole ChaCha20-Poly1305 records go through OpenSSL's TLS mode */
+    int recordMode [HOST_AEAD_ALGORITHMS];   /* whether whole records go through OpenSSL's TLS mode */
 } openssl;
 
 static const char * const algorithmNames [HOST_AEAD_ALGORITHMS] = { "ChaCha20-Poly1305", "AES-128-GCM", "AES-256-GCM" };
@@ -57,8 +59,11 @@ struct HostAead
     EVP_CIPHER_CTX * context;
     HostAeadAlgorithm algorithm;
     int encrypting;                 /* the direction the context was last set to */
-    int fixedSet;                   /* whether the context holds `fixed` */
-    unsigned char fixed [12];       /* record mode: the nonce before the sequence number */
+    int nonceSet;                   /* whether the context holds `nonce` */
+    /* Record mode: ChaCha20-Poly1305's fixed part (the nonce before the sequence number is
+     * XORed in); AES-GCM's nonce for the next record sealed (opening, only its first 4 bytes,
+     * the salt, are the context's). */
+    unsigned char nonce [12];
 };
 
 static void * find_symbol (const char * name)
@@ -90,7 +95,7 @@ static int from_one_library (void * const * symbols, size_t count)
 }
 
 static int passes_known_answer (HostAeadAlgorithm algorithm);
-static int record_mode_agrees (void);
+static int record_mode_agrees (HostAeadAlgorithm algorithm);
 
 static void load (void)
 {
@@ -127,8 +132,9 @@ static void load (void)
           openssl.algorithms [algorithm] = NULL;   /* kept, not freed: whatever it is, it is not to be called again */
         failed |= openssl.algorithms [algorithm] == NULL;
     }
-    if (openssl.algorithms [HOST_AEAD_CHACHA20_POLY1305] != NULL)
-      openssl.recordMode = record_mode_agrees ();
+    for (int algorithm = 0; algorithm < HOST_AEAD_ALGORITHMS; ++ algorithm)
+      if (openssl.algorithms [algorithm] != NULL)
+        openssl.recordMode [algorithm] = record_mode_agrees ((HostAeadAlgorithm) algorithm);
     if (failed)
       openssl.clearErrors ();  /* what failed was queued on this thread, for JavaScript to find */
 }
@@ -171,7 +177,7 @@ static HostAead * create (HostAeadAlgorithm algorithm, const unsigned char * key
     aead -> context = openssl.contextNew ();
     aead -> algorithm = algorithm;
     aead -> encrypting = 1;
-    aead -> fixedSet = 0;
+    aead -> nonceSet = 0;
     if (aead -> context == NULL || openssl.init (aead -> context, openssl.algorithms [algorithm], NULL, key, NULL, 1) != 1)
     {
         host_aead_free (aead);
@@ -201,7 +207,7 @@ static int begin (HostAead * aead, int encrypt, const unsigned char nonce [12],
     int written;
     if (aadLength > INT_MAX || length > INT_MAX)
       return -1;
-    aead -> fixedSet = 0;   /* a whole nonce replaces record mode's fixed part */
+    aead -> nonceSet = 0;   /* a whole nonce replaces record mode's */
     if (openssl.init (aead -> context, NULL, NULL, NULL, nonce, encrypt) != 1)
       return -1;
     aead -> encrypting = encrypt;
@@ -226,55 +232,112 @@ static int finish (HostAead * aead)
     return openssl.final (aead -> context, spare, & written) == 1 ? 0 : -1;
 }
 
-/* Whether a record can take OpenSSL's TLS mode: ChaCha20-Poly1305 (AES-GCM's TLS mode makes its
- * own explicit nonces), DTLS 1.2's 13 bytes of additional data (sequence number, type, version,
- * this length) and the tag right after the data. */
-static int is_record (const HostAead * aead, const unsigned char * aad, size_t aadLength, size_t length,
-                      const unsigned char * data, const unsigned char * tag)
+static int is_gcm (const HostAead * aead)
 {
-    return openssl.recordMode && aead -> algorithm == HOST_AEAD_CHACHA20_POLY1305 &&
-           aadLength == TLS_AAD_LENGTH && tag == data + length &&
-           length == (size_t) (aad [11] << 8 | aad [12]);
+    return aead -> algorithm != HOST_AEAD_CHACHA20_POLY1305;
 }
 
-/* A whole record in place, in the single call OpenSSL's own TLS records take instead of five.
- * The nonce is a fixed part XOR the record's sequence number (RFC 7905), and OpenSSL takes the
- * sequence number from the additional data: the fixed part is set only when it changes, once per
- * key. Returns what host_aead_open returns. */
-static int seal_or_open_record (HostAead * aead, int encrypt, const unsigned char nonce [12],
-                                const unsigned char aad [TLS_AAD_LENGTH], unsigned char * record, size_t length)
+/* Whether `data` is a DTLS 1.2 record's as mbedTLS seals and opens them, which OpenSSL's TLS mode
+ * can take: 13 bytes of additional data (sequence number, type, version, this length), the tag
+ * right after the data and, for AES-GCM, the explicit nonce right before it. mbedTLS makes that
+ * nonce the record's sequence number and, sealing, keeps its place in the record free, to copy it
+ * there afterwards; opening, it has built `nonce` from it. */
+static int is_record (const HostAead * aead, int encrypt, const unsigned char nonce [12],
+                      const unsigned char * aad, size_t aadLength, size_t length,
+                      const unsigned char * data, const unsigned char * tag)
 {
-    unsigned char fixed [12], header [TLS_AAD_LENGTH];
+    if (! openssl.recordMode [aead -> algorithm] || aadLength != TLS_AAD_LENGTH || tag != data + length ||
+        length != (size_t) (aad [11] << 8 | aad [12]) || length > INT_MAX - EXPLICIT_NONCE_LENGTH - TAG_LENGTH)
+      return 0;
+    if (! is_gcm (aead))
+      return 1;
+    return memcmp (nonce + 4, encrypt ? aad : data - EXPLICIT_NONCE_LENGTH, EXPLICIT_NONCE_LENGTH) == 0;
+}
+
+/* Makes the context hold the nonce a record needs, when it does not already: for ChaCha20-Poly1305
+ * the fixed part (RFC 7905: the nonce is it XOR the sequence number, which OpenSSL takes from the
+ * additional data), set once per key; for AES-GCM, sealing, the whole nonce, from which OpenSSL
+ * counts on by one per record as mbedTLS counts sequence numbers, and opening, the salt (OpenSSL
+ * takes the rest from the record). */
+static int set_record_nonce (HostAead * aead, int encrypt, const unsigned char nonce [12],
+                             const unsigned char aad [TLS_AAD_LENGTH])
+{
+    unsigned char wanted [12];
+    int length = sizeof (wanted);   /* what OpenSSL takes; -1: a whole GCM nonce to count on from */
+    memcpy (wanted, nonce, sizeof (wanted));
+    if (! is_gcm (aead))
+      for (int i = 0; i < 8; ++ i)
+        wanted [4 + i] ^= aad [i];
+    else if (encrypt)
+      length = -1;
+    else
+      length = 4;
+    if (aead -> nonceSet && memcmp (wanted, aead -> nonce, length == 4 ? 4 : sizeof (wanted)) == 0)
+      return 0;
+    if (openssl.control (aead -> context, EVP_CTRL_AEAD_SET_IV_FIXED, length, wanted) != 1)
+      return -1;
+    memcpy (aead -> nonce, wanted, sizeof (wanted));
+    aead -> nonceSet = 1;
+    return 0;
+}
+
+/* The GCM nonce after `nonce`: its last 8 bytes one up, big-endian, as OpenSSL counts. */
+static void count_up (unsigned char nonce [12])
+{
+    for (int i = 11; i >= 4 && ++ nonce [i] == 0; -- i)
+      ;
+}
+
+/* A whole record in place, in the two calls OpenSSL's own TLS records take instead of five.
+ * `record` is the data, preceded (AES-GCM) by its explicit nonce's place. Returns what
+ * host_aead_open returns. */
+static int seal_or_open_record (HostAead * aead, int encrypt, const unsigned char nonce [12],
+                                const unsigned char aad [TLS_AAD_LENGTH], unsigned char * data, size_t length)
+{
+    const size_t explicitLength = is_gcm (aead) ? EXPLICIT_NONCE_LENGTH : 0;
+    unsigned char * record = data - explicitLength;
+    const size_t recordLength = explicitLength + length + TAG_LENGTH;
+    unsigned char header [TLS_AAD_LENGTH];
     int written;
-    memcpy (fixed, nonce, 4);
-    for (int i = 0; i < 8; ++ i)
-      fixed [4 + i] = nonce [4 + i] ^ aad [i];
     if (aead -> encrypting != encrypt)
     {
         if (openssl.init (aead -> context, NULL, NULL, NULL, NULL, encrypt) != 1)
           return -1;
         aead -> encrypting = encrypt;
+        aead -> nonceSet = 0;
     }
-    if (! aead -> fixedSet || memcmp (fixed, aead -> fixed, sizeof (fixed)) != 0)
-    {
-        if (openssl.control (aead -> context, EVP_CTRL_AEAD_SET_IV_FIXED, sizeof (fixed), fixed) != 1)
-          return -1;
-        memcpy (aead -> fixed, fixed, sizeof (fixed));
-        aead -> fixedSet = 1;
-    }
-    /* Opening, OpenSSL wants the length on the wire, tag included. */
-    memcpy (header, aad, sizeof (header));
-    if (! encrypt)
-    {
-        header [11] = (unsigned char) ((length + 16) >> 8);
-        header [12] = (unsigned char) (length + 16);
-    }
-    if (openssl.control (aead -> context, EVP_CTRL_AEAD_TLS1_AAD, sizeof (header), header) != 16)
+    if (set_record_nonce (aead, encrypt, nonce, aad) != 0)
       return -1;
-    written = openssl.cipher (aead -> context, record, record, (unsigned int) (length + 16));
-    if (encrypt)
-      return written == (int) (length + 16) ? 0 : -1;
-    return written == (int) length ? 0 : 1;   /* the lengths were right: what failed is the tag */
+    /* OpenSSL wants the length on the wire: the explicit nonce's and, opening, the tag's too. */
+    memcpy (header, aad, sizeof (header));
+    const size_t wireLength = encrypt ? recordLength - TAG_LENGTH : recordLength;
+    header [11] = (unsigned char) (wireLength >> 8);
+    header [12] = (unsigned char) wireLength;
+    if (openssl.control (aead -> context, EVP_CTRL_AEAD_TLS1_AAD, sizeof (header), header) != TAG_LENGTH)
+      return -1;
+    written = openssl.cipher (aead -> context, record, record, (unsigned int) recordLength);
+    /* Opening, -1 is the tag's failure (the lengths were right); OpenSSL 3.0's GCM reports the whole
+     * record's length where ChaCha20-Poly1305 reports the data's. */
+    if (! encrypt)
+      return written == (int) length || written == (int) recordLength ? 0 : 1;
+    if (written != (int) recordLength)
+      return -1;
+    if (is_gcm (aead))
+    {
+        /* OpenSSL wrote the nonce it sealed with: it must be the one mbedTLS copies there next. */
+        if (memcmp (record, nonce + 4, EXPLICIT_NONCE_LENGTH) != 0)
+          return -1;
+        count_up (aead -> nonce);
+    }
+    return 0;
+}
+
+int host_aead_takes_record (const HostAead * aead, int encrypt, const unsigned char nonce [12],
+                            const unsigned char * aad, size_t aadLength,
+                            const unsigned char * input, size_t length, const unsigned char * output,
+                            const unsigned char * tag)
+{
+    return (encrypt || input == output) && is_record (aead, encrypt, nonce, aad, aadLength, length, output, tag);
 }
 
 int host_aead_seal (HostAead * aead, const unsigned char nonce [12],
@@ -282,7 +345,7 @@ int host_aead_seal (HostAead * aead, const unsigned char nonce [12],
                     const unsigned char * input, size_t length, unsigned char * output,
                     unsigned char tag [16])
 {
-    if (is_record (aead, aad, aadLength, length, output, tag))
+    if (host_aead_takes_record (aead, 1, nonce, aad, aadLength, input, length, output, tag))
     {
         if (input != output)
           memmove (output, input, length);
@@ -300,7 +363,7 @@ int host_aead_open (HostAead * aead, const unsigned char nonce [12],
                     const unsigned char * input, size_t length, unsigned char * output,
                     const unsigned char tag [16])
 {
-    if (input == output && is_record (aead, aad, aadLength, length, input, tag))
+    if (host_aead_takes_record (aead, 0, nonce, aad, aadLength, input, length, output, tag))
       return seal_or_open_record (aead, 0, nonce, aad, output, length);
     if (begin (aead, 0, nonce, aad, aadLength, length) != 0 ||
         openssl.control (aead -> context, EVP_CTRL_AEAD_SET_TAG, 16, (void *) tag) != 1 ||
@@ -380,39 +443,46 @@ static int passes_known_answer (HostAeadAlgorithm algorithm)
     return passed;
 }
 
-/* Record mode against the construction the known-answer test just checked: two records of a
- * session (the second one's sequence number and nonce moved alike, so the fixed part stays) must
- * seal to the same bytes, open back, and be refused with one bit of the tag changed. */
-static int record_mode_agrees (void)
+/* Record mode against the construction the known-answer test just checked, with a context per
+ * direction as in a DTLS session: records of a session, the second one next in sequence (for
+ * AES-GCM, OpenSSL's own count) and the third one further on (a nonce set again), must seal to the
+ * same bytes, open back, and be refused with one bit of the tag changed. */
+static int record_mode_agrees (HostAeadAlgorithm algorithm)
 {
     static const unsigned char key [32] = { 0x42 };
-    enum { LENGTH = 1000 };
-    unsigned char nonce [12] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12 };
-    unsigned char aad [TLS_AAD_LENGTH] = { 0, 1, 0, 0, 0, 0, 0, 42, 23, 0xfe, 0xfd, LENGTH >> 8, LENGTH & 0xff };
-    unsigned char expected [LENGTH + 16], record [LENGTH + 16];
-    int agrees = 1;
-    HostAead * aead = create (HOST_AEAD_CHACHA20_POLY1305, key);
-    if (aead == NULL)
-      return 0;
-    for (int round = 0; round < 2 && agrees; ++ round)
+    static const unsigned char steps [] = { 1, 1, 5 };
+    enum { LENGTH = 1000, SEALED = EXPLICIT_NONCE_LENGTH + LENGTH + TAG_LENGTH };
+    /* The sequence number (epoch 1, record 41) is the nonce's last 8 bytes, as mbedTLS makes
+     * AES-GCM's; ChaCha20-Poly1305's nonce keeps its fixed part as both move alike. */
+    unsigned char nonce [12] = { 1, 2, 3, 4, 0, 1, 0, 0, 0, 0, 0, 41 };
+    unsigned char aad [TLS_AAD_LENGTH] = { 0, 1, 0, 0, 0, 0, 0, 41, 23, 0xfe, 0xfd, LENGTH >> 8, LENGTH & 0xff };
+    /* Each with room for AES-GCM's explicit nonce before the data, as in mbedTLS's records. */
+    unsigned char expected [SEALED], record [SEALED];
+    unsigned char * const expectedData = expected + EXPLICIT_NONCE_LENGTH, * const data = record + EXPLICIT_NONCE_LENGTH;
+    HostAead * general = create (algorithm, key), * sealing = create (algorithm, key), * opening = create (algorithm, key);
+    int agrees = general != NULL && sealing != NULL && opening != NULL;
+    for (size_t round = 0; round < sizeof (steps) && agrees; ++ round)
     {
-        aad [7] ^= (unsigned char) round;
-        nonce [11] ^= (unsigned char) round;
+        aad [7] = nonce [11] = (unsigned char) (nonce [11] + steps [round]);
+        memcpy (expected, nonce + 4, EXPLICIT_NONCE_LENGTH);   /* what mbedTLS writes there */
         for (size_t i = 0; i < LENGTH; ++ i)
-          expected [i] = record [i] = (unsigned char) (i * 13 + round);
-        openssl.recordMode = 0;
-        agrees = host_aead_seal (aead, nonce, aad, sizeof (aad), expected, LENGTH, expected, expected + LENGTH) == 0;
-        openssl.recordMode = 1;
-        agrees = agrees && host_aead_seal (aead, nonce, aad, sizeof (aad), record, LENGTH, record, record + LENGTH) == 0 &&
-                 memcmp (record, expected, sizeof (record)) == 0 &&
-                 host_aead_open (aead, nonce, aad, sizeof (aad), record, LENGTH, record, record + LENGTH) == 0;
+          expectedData [i] = data [i] = (unsigned char) (i * 13 + round);
+        openssl.recordMode [algorithm] = 0;
+        agrees = host_aead_seal (general, nonce, aad, sizeof (aad), expectedData, LENGTH, expectedData,
+                                 expectedData + LENGTH) == 0;
+        openssl.recordMode [algorithm] = 1;
+        agrees = agrees && host_aead_seal (sealing, nonce, aad, sizeof (aad), data, LENGTH, data, data + LENGTH) == 0 &&
+                 memcmp (data, expectedData, LENGTH + TAG_LENGTH) == 0 &&
+                 host_aead_open (opening, nonce, aad, sizeof (aad), data, LENGTH, data, data + LENGTH) == 0;
         for (size_t i = 0; agrees && i < LENGTH; ++ i)
-          agrees = record [i] == (unsigned char) (i * 13 + round);
+          agrees = data [i] == (unsigned char) (i * 13 + round);
         memcpy (record, expected, sizeof (record));
-        record [LENGTH] ^= 1;
-        agrees = agrees && host_aead_open (aead, nonce, aad, sizeof (aad), record, LENGTH, record, record + LENGTH) == 1;
+        data [LENGTH] ^= 1;
+        agrees = agrees && host_aead_open (opening, nonce, aad, sizeof (aad), data, LENGTH, data, data + LENGTH) == 1;
     }
-    host_aead_free (aead);
+    host_aead_free (general);
+    host_aead_free (sealing);
+    host_aead_free (opening);
     openssl.clearErrors ();
     return agrees;
 }

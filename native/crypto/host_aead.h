@@ -39,6 +39,14 @@ const char * host_aead_description (HostAeadAlgorithm algorithm);
 HostAead * host_aead_new (HostAeadAlgorithm algorithm, const unsigned char * key);
 void host_aead_free (HostAead * aead);
 
+/* Whether host_aead_seal (`encrypt`) or host_aead_open takes these arguments as a whole DTLS 1.2
+ * record as mbedTLS hands them over, in OpenSSL's one-call TLS record mode: cheaper than other
+ * calls by about 0.1 µs a record, which decides for OpenSSL at any size. */
+int host_aead_takes_record (const HostAead * aead, int encrypt, const unsigned char nonce [12],
+                            const unsigned char * aad, size_t aadLength,
+                            const unsigned char * input, size_t length, const unsigned char * output,
+                            const unsigned char * tag);
+
 /* Encrypts `length` bytes (input == output allowed) and writes the 16-byte tag. 0 on success,
  * -1 when OpenSSL failed (nothing it wrote may be used). */
 int host_aead_seal (HostAead * aead, const unsigned char nonce [12],
