@@ -1,5 +1,5 @@
 'use strict';
-// npm run bench [-- --runs N] [--duration S] [--only id,id|dtls] [--servers id,id] [--quick]
+// npm run bench [-- --runs N] [--duration S] [--only id,id|dtls] [--servers id,id] [--quick] [--pin]
 // npm run bench -- --from bench/results/latest.json   (renders the reports again, runs nothing)
 //
 // Runs every scenario against every server, interleaved (run 1 of each, then run 2, ...) so
@@ -10,6 +10,7 @@ const path = require('node:path');
 const { parseArgs } = require('node:util');
 const { buildNative } = require('./native/build');
 const { SERVERS, SCENARIOS } = require('./scenarios');
+const { split } = require('./lib/affinity');
 const { measure } = require('./lib/measure');
 const { measureCompression } = require('./lib/compression');
 const { summarize, writeReports } = require('./lib/report');
@@ -22,6 +23,7 @@ const { values: options } = parseArgs({
     only: { type: 'string' },
     servers: { type: 'string' },
     quick: { type: 'boolean', default: false },
+    pin: { type: 'boolean', default: false },
     out: { type: 'string', default: path.join(__dirname, 'results') },
     from: { type: 'string' },
   },
@@ -58,7 +60,9 @@ async function main() {
   const timing = {
     duration: options.quick ? 1 : Number(options.duration),
     manyDuration: options.quick ? 2 : Number(options['many-duration']),
+    pinning: options.pin ? split() : null,
   };
+  if (options.pin && timing.pinning === null) console.warn('--pin: not Linux with two cores or more (taskset); nothing is pinned');
   const servers = pick(SERVERS, options.servers);
   if (!servers.some((server) => server.native)) servers.unshift(SERVERS.find((server) => server.native));
   const samples = [];

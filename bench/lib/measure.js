@@ -1,22 +1,24 @@
 'use strict';
 // One measurement: a fresh server, the load clients of one scenario, and what both report.
 const path = require('node:path');
+const { onCpus } = require('./affinity');
 const { Child } = require('./children');
 const { cpuSeconds, rssMiB } = require('./procstat');
 const { PEERS_PER_CLIENT } = require('../scenarios');
 
 const SECOND = 1000;
+const BYSTANDER = path.join(__dirname, '../servers/bystander.js');
 
-function startServer(binaries, server) {
-  if (server.native) return new Child(binaries.echoServer, []);
-  return new Child(server.command, [...server.args, ...(server.range ? ['--range'] : [])]);
+function startServer(binaries, server, cpus) {
+  if (server.native) return new Child(...onCpus(cpus, binaries.echoServer, []));
+  return new Child(...onCpus(cpus, server.command, [...server.args, ...(server.range ? ['--range'] : [])]));
 }
 
 /** The C load client, or the addon's (bench/clients/addon-load.js) where the scenario asks for it. */
-function startClient(binaries, args, server, scenario) {
-  if (scenario.client !== 'addon') return new Child(binaries.loadClient, args);
+function startClient(binaries, args, server, scenario, cpus) {
+  if (scenario.client !== 'addon') return new Child(...onCpus(cpus, binaries.loadClient, args));
   const script = path.join(__dirname, '../clients/addon-load.js');
-  return new Child(process.execPath, [script, ...args, ...(server.dtls ? ['--dtls'] : [])]);
+  return new Child(...onCpus(cpus, process.execPath, [script, ...args, ...(server.dtls ? ['--dtls'] : [])]));
 }
 
 function clientArgs(port, server, scenario, timing, peers) {
@@ -32,15 +34,21 @@ function clientArgs(port, server, scenario, timing, peers) {
   return args;
 }
 
+/** `timing.pinning`: the CPUs of the server and of the clients in the many-peers scenarios (affinity.js). */
 async function measure(binaries, server, scenario, timing) {
-  const echo = startServer(binaries, server);
+  const pinning = scenario.mode === 'many' ? timing.pinning : null;
+  const echo = startServer(binaries, server, pinning?.server ?? null);
+  // Next to the many-peers runs, on the server's cores: the loop delay of a Node process that
+  // does nothing (bench/servers/bystander.js).
+  const bystander = scenario.mode === 'many' ? new Child(...onCpus(pinning?.server ?? null, process.execPath, [BYSTANDER])) : null;
   const clients = [];
   try {
     const port = Number(await echo.next('PORT', 10 * SECOND));
+    if (bystander) await bystander.next('PORT', 10 * SECOND);
     const total = scenario.peers ?? 1;
     for (let left = total; left > 0; left -= PEERS_PER_CLIENT) {
       const peers = Math.min(left, PEERS_PER_CLIENT);
-      clients.push(startClient(binaries, clientArgs(port, server, scenario, timing, peers), server, scenario));
+      clients.push(startClient(binaries, clientArgs(port, server, scenario, timing, peers), server, scenario, pinning?.clients ?? null));
     }
     // A client that cannot connect says why in its RESULT instead of CONNECTED.
     const connected = await Promise.all(clients.map((client) => client.nextOf(['CONNECTED', 'RESULT'], 60 * SECOND)));
@@ -51,6 +59,7 @@ async function measure(binaries, server, scenario, timing) {
     const windowMs = ((scenario.mode === 'many' ? timing.manyDuration : timing.duration) + 5) * SECOND;
     await clients[0].next('MEASURE', windowMs);
     if (server.loop) echo.send('reset');
+    bystander?.send('reset');
     const cpuStart = cpuSeconds(echo.pid);
     const timeStart = process.hrtime.bigint();
     await clients[0].next('END', windowMs);
@@ -58,7 +67,9 @@ async function measure(binaries, server, scenario, timing) {
     const elapsed = Number(process.hrtime.bigint() - timeStart) / 1e9;
     const rss = rssMiB(echo.pid);
     if (server.loop) echo.send('stats');
+    bystander?.send('stats');
     const loop = server.loop ? JSON.parse(await echo.next('STATS', 5 * SECOND)) : {};
+    const floor = bystander ? JSON.parse(await bystander.next('STATS', 5 * SECOND)) : {};
 
     const results = [];
     for (const client of clients) results.push(JSON.parse(await client.next('RESULT', 30 * SECOND)));
@@ -69,10 +80,11 @@ async function measure(binaries, server, scenario, timing) {
       rssMiB: rss,
       loopP50Ms: loop.loopP50Ms,
       loopP99Ms: loop.loopP99Ms,
+      floorP99Ms: floor.loopP99Ms,
     });
   } finally {
     await Promise.all(clients.map((client) => client.stop()));
-    await echo.stop();
+    await Promise.all([echo.stop(), bystander?.stop()]);
   }
 }
 

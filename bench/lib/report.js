@@ -8,7 +8,7 @@ const { versions } = require('../../dist/index.js');
 const { escapeXml: escape, svgDocument } = require('../../dist/svg.js');
 const { MODES, DESCRIPTION } = require('./compression');
 
-const METRICS = ['pps', 'mbPerS', 'p50Us', 'p99Us', 'loss', 'cpuPercent', 'rssMiB', 'loopP50Ms', 'loopP99Ms', 'connectS'];
+const METRICS = ['pps', 'mbPerS', 'p50Us', 'p99Us', 'loss', 'cpuPercent', 'rssMiB', 'loopP50Ms', 'loopP99Ms', 'floorP99Ms', 'connectS'];
 
 function median(values) {
   const sorted = values.filter((value) => typeof value === 'number' && Number.isFinite(value)).sort((a, b) => a - b);
@@ -109,6 +109,12 @@ function dtlsTable(results, servers) {
   return lines;
 }
 
+/** How the many-peers runs placed their processes (bench/lib/affinity.js). */
+function pinningNote(pinning) {
+  if (!pinning) return 'Many peers: server and load clients on any core (`--pin` keeps them apart).';
+  return `Many peers: server on CPU ${pinning.server}, load clients on CPU ${pinning.clients} (\`--pin\`, taskset).`;
+}
+
 function markdown(summary) {
   const { machine: m, settings, results: all } = summary;
   const results = all.filter((r) => !r.baseline);
@@ -121,6 +127,7 @@ function markdown(summary) {
   const echo = results.filter((r) => r.mode === 'pingpong' || r.mode === 'stream');
   if (results.length > compression.length) {
     lines.push(`Medians of ${settings.runs} run(s) of ${settings.duration} s (many-peers runs: ${settings.manyDuration} s) per cell; ratio to native C ENet from the same invocation in parentheses. Command: \`npm run bench\`.`);
+    if (results.some((r) => r.mode === 'many')) lines.push(pinningNote(settings.pinning));
   } else if (paired.length > 0) {
     lines.push(`Medians of ${settings.runs} run(s) of ${settings.duration} s per cell. Command: \`npm run bench -- --only dtls\`.`);
   } else {
@@ -145,12 +152,13 @@ function markdown(summary) {
   }
   const many = results.filter((r) => r.mode === 'many');
   if (many.length > 0) {
-    lines.push('**Many peers** (server CPU % of one core (ratio to native), RSS, event-loop delay p50/p99, loss)\n');
+    lines.push('**Many peers** (server CPU % of one core (ratio to native), RSS, event-loop delay p50/p99, the floor: a do-nothing Node process\'s loop delay p99 next to it, loss)\n');
     table = head('scenario');
     for (const result of many) {
       table += `| ${result.title} | ${servers.map((s) => cell(result.rows[s.id], (row) => {
         const loop = row.loopP99Ms === undefined ? '' : `, loop ${num(row.loopP50Ms, 1)}/${num(row.loopP99Ms, 1)} ms`;
-        return `${num(row.cpuPercent, 1)} %${times(row.cpuRatio)}, ${num(row.rssMiB)} MiB${loop}, loss ${num(row.loss * 100, 2)} %`;
+        const floor = row.floorP99Ms === undefined ? '' : `, floor ${num(row.floorP99Ms, 1)} ms`;
+        return `${num(row.cpuPercent, 1)} %${times(row.cpuRatio)}, ${num(row.rssMiB)} MiB${loop}${floor}, loss ${num(row.loss * 100, 2)} %`;
       })).join(' | ')} |\n`;
     }
     lines.push(table);
