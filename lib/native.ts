@@ -96,6 +96,8 @@ interface Addon {
   };
   createCertificate(subjectKeyPem: string, subjectName: string, issuerKeyPem: string, issuerName: string,
     notBefore: string, notAfter: string, isCa: boolean, serial: Buffer): { pem?: string; error?: string };
+  /** Whether mbedTLS (as Godot) takes the DER certificate at the start of `der`; its length and names ("CN=…, O=…"). */
+  describeCertificate(der: Buffer): { length?: number; subject?: string; issuer?: string; error?: string };
   versions: { enet: string; mbedtls: string; mbedtlsLinked: string; chacha20Poly1305: string; aesGcm: string; zlib: string; zstd: string };
   /**
    * Internal, for the tests: runs the codec of compression mode 2 (FASTLZ), 3 (ZLIB) or 4

@@ -36,6 +36,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   });
   exports.Set("NativeConnection", godot_enet::Connection::Define(env));
   exports.Set("createCertificate", Napi::Function::New<godot_enet::CreateCertificate>(env, "createCertificate"));
+  exports.Set("describeCertificate", Napi::Function::New<godot_enet::DescribeCertificate>(env, "describeCertificate"));
   exports.Set("compressionCodec", godot_enet::DefineCompressionCodec(env));
 
   Napi::Object versions = Napi::Object::New(env);

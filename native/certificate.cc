@@ -1,6 +1,8 @@
 // Certificate creation for development and tests (as Godot's
 // Crypto.generate_self_signed_certificate): Node's crypto parses and generates keys, but cannot
-// issue certificates, so mbedTLS writes them.
+// issue certificates, so mbedTLS writes them. And certificate parsing as Godot's, which is
+// mbedTLS's: Node's OpenSSL refuses some certificates Godot makes and takes (see
+// DescribeCertificate).
 #include "certificate.h"
 
 #include <mbedtls/ctr_drbg.h>
@@ -102,6 +104,37 @@ Napi::Value CreateCertificate(const Napi::CallbackInfo& info) {
     else result.Set("pem", std::string(reinterpret_cast<const char*>(pem.data())));
   }
   if (!error.empty()) result.Set("error", error);
+  return result;
+}
+
+// describeCertificate(der: Buffer): { length, subject, issuer } | { error }. Whether mbedTLS takes
+// the DER certificate at the start of `der`, as Godot's X509Certificate does: Godot writes a
+// random 20-byte serial number as it is, so one certificate in 512 it makes starts the number
+// with a zero byte that DER forbids, which OpenSSL refuses and mbedTLS accepts. `length` is the
+// certificate's own (what follows is not part of it); names are mbedTLS's "CN=…, O=…".
+Napi::Value DescribeCertificate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Object result = Napi::Object::New(env);
+  if (info.Length() < 1 || !info[0].IsBuffer()) {
+    result.Set("error", "a certificate is a Buffer");
+    return result;
+  }
+  Napi::Buffer<unsigned char> der = info[0].As<Napi::Buffer<unsigned char>>();
+  mbedtls_x509_crt certificate;
+  mbedtls_x509_crt_init(&certificate);
+  int code = mbedtls_x509_crt_parse_der(&certificate, der.Data(), der.Length());
+  std::vector<char> subject(4096), issuer(4096);
+  if (code == 0 && (code = mbedtls_x509_dn_gets(subject.data(), subject.size(), &certificate.subject)) >= 0) {
+    code = mbedtls_x509_dn_gets(issuer.data(), issuer.size(), &certificate.issuer);
+  }
+  if (code < 0) {
+    result.Set("error", Reason("not a certificate", code));
+  } else {
+    result.Set("length", static_cast<double>(certificate.raw.len));
+    result.Set("subject", std::string(subject.data()));
+    result.Set("issuer", std::string(issuer.data()));
+  }
+  mbedtls_x509_crt_free(&certificate);
   return result;
 }
 

@@ -1,4 +1,4 @@
-// Certificate creation (certificate.cc).
+// Certificate creation and parsing (certificate.cc).
 #ifndef GODOT_ENET_CERTIFICATE_H
 #define GODOT_ENET_CERTIFICATE_H
 
@@ -7,6 +7,7 @@
 namespace godot_enet {
 
 Napi::Value CreateCertificate(const Napi::CallbackInfo& info);
+Napi::Value DescribeCertificate(const Napi::CallbackInfo& info);
 
 }  // namespace godot_enet
 

@@ -1,4 +1,5 @@
 import { fork, spawn } from 'node:child_process';
+import { X509Certificate as NodeCertificate } from 'node:crypto';
 import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import { join } from 'node:path';
@@ -203,6 +204,33 @@ describe('certificates', () => {
     const made = addon.createCertificate(serverKey.toPem(), 'CN=serial.test', serverKey.toPem(), 'CN=serial.test',
       '20240101000000', '20340101000000', false, worst);
     expect(X509Certificate.fromPem(made.pem!).certificates[0].serialNumber.toLowerCase()).toBe(worst.toString('hex'));
+  });
+
+  it('a certificate Godot makes and Node refuses (serial starting with a zero byte) loads as in Godot and serves DTLS', () => {
+    // Godot writes a random 20-byte serial as it is; one certificate in 512 it makes starts it
+    // with a zero byte, which DER forbids: Node's OpenSSL refuses it, mbedTLS (Godot's) takes it.
+    const name = 'CN=localhost,O=godot-enet tests,C=FR';
+    const made = addon.createCertificate(serverKey.toPem(), name, serverKey.toPem(), name, '20240101000000',
+      '20340101000000', false, Buffer.from([0x00, 0x01, ...Array(18).fill(0x42)]));
+    expect(() => new NodeCertificate(made.pem!)).toThrow(/padding/);
+    const certificate = X509Certificate.fromPem(made.pem!);
+    expect(certificate.toPem()).toBe(made.pem);
+    // The names in Node's form, as a certificate Node takes gives them.
+    expect(selfSigned.subject).toBe('CN=localhost\nO=godot-enet tests\nC=FR');
+    expect(certificate.subject).toBe(selfSigned.subject);
+    expect(certificate.issuer).toBe(selfSigned.subject);
+    expect(selfSigned.fingerprint256).toBe(new NodeCertificate(selfSigned.toPem()).fingerprint256);
+    expect(certificate.fingerprint256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    expect(certificate.fingerprint256).not.toBe(selfSigned.fingerprint256);
+    expectENetError(() => certificate.certificates, 'ERR_UNAVAILABLE');
+
+    const server = dtlsServer(certificate);
+    const serverEvents = new Recorder(server);
+    const attempt = dtlsClient(server, 'localhost', TLSOptions.client(X509Certificate.fromPem(certificate.toPem())));
+    expect(settle(serverEvents, attempt).type).toBe(EventType.EVENT_CONNECT);
+    expect(attempt.peer.getRemoteCertificate()!.fingerprint256).toBe(certificate.fingerprint256);
+    attempt.client.destroy();
+    server.destroy();
   });
 });
 
