@@ -102,7 +102,8 @@ function describe(scenario, sample) {
   const base = `${Math.round(sample.pps)} pkt/s  p50 ${fmt(sample.p50Us)} µs  p99 ${fmt(sample.p99Us)} µs`;
   if (scenario.mode !== 'many') return `${base}  cpu ${sample.cpuPercent.toFixed(0)} %`;
   const loop = sample.loopP99Ms === undefined ? '' : `  loop p99 ${sample.loopP99Ms.toFixed(2)} ms`;
-  return `${base}  cpu ${sample.cpuPercent.toFixed(1)} %  rss ${sample.rssMiB.toFixed(0)} MiB  loss ${(sample.loss * 100).toFixed(2)} %${loop}`;
+  const floor = sample.floorP99Ms === undefined ? '' : `  floor p99 ${sample.floorP99Ms.toFixed(2)} ms`;
+  return `${base}  cpu ${sample.cpuPercent.toFixed(1)} %  rss ${sample.rssMiB.toFixed(0)} MiB  loss ${(sample.loss * 100).toFixed(2)} %${loop}${floor}`;
 }
 
 const fmt = (value) => (value === undefined || value < 0 ? '-' : value.toFixed(0));
