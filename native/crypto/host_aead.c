@@ -288,6 +288,13 @@ static void count_up (unsigned char nonce [12])
       ;
 }
 
+/* What a record call that failed returns: the nonce OpenSSL holds is not known any more. */
+static int forget_nonce (HostAead * aead, int result)
+{
+    aead -> nonceSet = 0;
+    return result;
+}
+
 /* A whole record in place, in the two calls OpenSSL's own TLS records take instead of five.
  * `record` is the data, preceded (AES-GCM) by its explicit nonce's place. Returns what
  * host_aead_open returns. */
@@ -301,34 +308,30 @@ static int seal_or_open_record (HostAead * aead, int encrypt, const unsigned cha
     int written;
     if (aead -> encrypting != encrypt)
     {
+        aead -> nonceSet = 0;
         if (openssl.init (aead -> context, NULL, NULL, NULL, NULL, encrypt) != 1)
           return -1;
         aead -> encrypting = encrypt;
-        aead -> nonceSet = 0;
     }
     if (set_record_nonce (aead, encrypt, nonce, aad) != 0)
-      return -1;
+      return forget_nonce (aead, -1);
     /* OpenSSL wants the length on the wire: the explicit nonce's and, opening, the tag's too. */
     memcpy (header, aad, sizeof (header));
     const size_t wireLength = encrypt ? recordLength - TAG_LENGTH : recordLength;
     header [11] = (unsigned char) (wireLength >> 8);
     header [12] = (unsigned char) wireLength;
     if (openssl.control (aead -> context, EVP_CTRL_AEAD_TLS1_AAD, sizeof (header), header) != TAG_LENGTH)
-      return -1;
+      return forget_nonce (aead, -1);
     written = openssl.cipher (aead -> context, record, record, (unsigned int) recordLength);
     /* Opening, -1 is the tag's failure (the lengths were right); OpenSSL 3.0's GCM reports the whole
      * record's length where ChaCha20-Poly1305 reports the data's. */
     if (! encrypt)
-      return written == (int) length || written == (int) recordLength ? 0 : 1;
-    if (written != (int) recordLength)
-      return -1;
+      return written == (int) length || written == (int) recordLength ? 0 : forget_nonce (aead, 1);
+    /* Sealing AES-GCM, OpenSSL wrote the nonce it used: it must be the one mbedTLS copies there. */
+    if (written != (int) recordLength || (is_gcm (aead) && memcmp (record, nonce + 4, EXPLICIT_NONCE_LENGTH) != 0))
+      return forget_nonce (aead, -1);
     if (is_gcm (aead))
-    {
-        /* OpenSSL wrote the nonce it sealed with: it must be the one mbedTLS copies there next. */
-        if (memcmp (record, nonce + 4, EXPLICIT_NONCE_LENGTH) != 0)
-          return -1;
-        count_up (aead -> nonce);
-    }
+      count_up (aead -> nonce);
     return 0;
 }
 
