@@ -1,6 +1,7 @@
 // The native layer is the last line of defence: whatever JavaScript passes, it must answer with
 // an error number or a neutral value, never crash or touch memory it does not own.
 import { describe, expect, it } from 'vitest';
+import { Crypto, CryptoKey } from '../lib/index';
 import { addon } from '../lib/native';
 
 const junk: unknown[] = [
@@ -64,6 +65,31 @@ describe('native arguments', () => {
         expect(err).toBeInstanceOf(TypeError);
       }
     }
+  });
+
+  it('survives the internal describeCertificate() called with junk, cut and altered certificates', () => {
+    const key = CryptoKey.generateEc();
+    const der = Buffer.from(Crypto.generateSelfSignedCertificate(key, 'CN=junk.test').toPem()
+      .replace(/-----[A-Z ]+-----/g, '').replace(/\s+/g, ''), 'base64');
+    const whole = addon.describeCertificate(der);
+    expect(whole).toEqual({ length: der.length, subject: 'CN=junk.test', issuer: 'CN=junk.test' });
+    const answers = (value: unknown) => {
+      const result = (addon.describeCertificate as any)(value);
+      expect(typeof result.error === 'string' || (result.length > 0 && typeof result.subject === 'string')).toBe(true);
+      return result;
+    };
+    for (const value of junk) answers(value);
+    answers(undefined);
+    for (let cut = 0; cut < der.length; cut++) expect(answers(der.subarray(0, cut)).error).toMatch(/^not a certificate: /);
+    let seed = 5;
+    const next = () => (seed = (seed * 1103515245 + 12345) >>> 0);
+    for (let round = 0; round < 500; round++) {
+      const altered = Buffer.from(der);
+      altered[next() % der.length] ^= 1 << (next() % 8);
+      answers(altered);
+    }
+    // What follows a certificate is not part of it.
+    expect(answers(Buffer.concat([der, Buffer.from([1, 2, 3])])).length).toBe(der.length);
   });
 
   it('answers send-path misuse with Godot error numbers', () => {
