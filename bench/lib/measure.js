@@ -36,11 +36,11 @@ function clientArgs(port, server, scenario, timing, peers) {
 
 /** `timing.pinning`: the CPUs of the server and of the clients in the many-peers scenarios (affinity.js). */
 async function measure(binaries, server, scenario, timing) {
-  const pinning = scenario.mode === 'many' ? timing.pinning : null;
-  const echo = startServer(binaries, server, pinning?.server ?? null);
+  const { server: serverCpus = null, clients: clientCpus = null } = (scenario.mode === 'many' && timing.pinning) || {};
+  const echo = startServer(binaries, server, serverCpus);
   // Next to the many-peers runs, on the server's cores: the loop delay of a Node process that
   // does nothing (bench/servers/bystander.js).
-  const bystander = scenario.mode === 'many' ? new Child(...onCpus(pinning?.server ?? null, process.execPath, [BYSTANDER])) : null;
+  const bystander = scenario.mode === 'many' ? new Child(...onCpus(serverCpus, process.execPath, [BYSTANDER])) : null;
   const clients = [];
   try {
     const port = Number(await echo.next('PORT', 10 * SECOND));
@@ -48,7 +48,7 @@ async function measure(binaries, server, scenario, timing) {
     const total = scenario.peers ?? 1;
     for (let left = total; left > 0; left -= PEERS_PER_CLIENT) {
       const peers = Math.min(left, PEERS_PER_CLIENT);
-      clients.push(startClient(binaries, clientArgs(port, server, scenario, timing, peers), server, scenario, pinning?.clients ?? null));
+      clients.push(startClient(binaries, clientArgs(port, server, scenario, timing, peers), server, scenario, clientCpus));
     }
     // A client that cannot connect says why in its RESULT instead of CONNECTED.
     const connected = await Promise.all(clients.map((client) => client.nextOf(['CONNECTED', 'RESULT'], 60 * SECOND)));
